@@ -1,0 +1,11 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+# Reader-facing pages carry their language in the path: /nb/, /el/, /da/.
+urlpatterns += i18n_patterns(path("", include("roles.urls")))

@@ -1,0 +1,232 @@
+"""Loading the seed content into the database (`manage.py load_seeds`, `make run`).
+
+The loader is idempotent and never overwrites an editor's work: for every field it writes it keeps a
+fingerprint of the value it wrote (SeedRecord). On the next load a field is updated only if it still
+holds what the loader wrote last; a field an editor changed in admin is kept and reported, and so is
+an object an editor deleted. `force=True` writes the seed files' values over both.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+
+from roles.models import (
+    Duty,
+    Quality,
+    Role,
+    RoleQuality,
+    RoleScenario,
+    Scenario,
+    SeedRecord,
+    Source,
+    Workplace,
+)
+from roles.seed_files import Item, clean_text, read_seed_files
+
+# Relation fields of the seed files: the model they point to and that model's key field.
+MANY = {"sources": (Source, "key"), "workplaces": (Workplace, "slug")}
+ONE = {"leads_to": (Role, "key")}
+# Ordered objects are first moved to positions from here, so that reordering never collides.
+PARKING = 30000
+
+
+@dataclass
+class SeedReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+
+def load_seeds(*, directory: Path | None = None, force: bool = False) -> SeedReport:
+    """Load every seed file of `directory` (settings.SEEDS_DIR by default) in one transaction."""
+    data = read_seed_files(Path(directory or settings.SEEDS_DIR))
+    with transaction.atomic():
+        loader = _Loader(force=force)
+        loader.objects("source", Source, "key", data.sources)
+        loader.objects("workplace", Workplace, "slug", data.workplaces)
+        roles = loader.objects("role", Role, "key", data.roles, skip=("leads_to",))
+        for item in data.roles:
+            loader.sync("role", item.key, roles[item.key], {"leads_to": item.values["leads_to"]})
+            loader.ordered("duty", Duty, roles[item.key], item.children)
+        qualities = loader.objects("quality", Quality, "slug", data.qualities)
+        scenarios = loader.objects("scenario", Scenario, "slug", data.scenarios, skip=("roles",))
+        for role in roles.values():
+            links = [
+                Item(quality.key, link.values)
+                for quality in data.qualities
+                for link in quality.children
+                if link.key == role.key
+            ]
+            loader.ordered("role-quality", RoleQuality, role, links, "quality", qualities)
+            links = [
+                Item(scenario.key, {})
+                for scenario in data.scenarios
+                if role.key in scenario.values["roles"]
+            ]
+            loader.ordered("role-scenario", RoleScenario, role, links, "scenario", scenarios)
+        loader.save_records()
+    return loader.report
+
+
+def _fingerprint(value: Any) -> str:
+    encoded = json.dumps(value, ensure_ascii=False, sort_keys=True).encode()
+    return hashlib.sha256(encoded).hexdigest()[:16]
+
+
+class _Loader:
+    def __init__(self, *, force: bool):
+        self.force = force
+        self.report = SeedReport()
+        self.records = {(r.kind, r.key): r for r in SeedRecord.objects.all()}
+        self.loaded = {key: dict(record.fingerprints) for key, record in self.records.items()}
+        self.parking = PARKING
+
+    def record(self, kind: str, key: str) -> SeedRecord:
+        if (kind, key) not in self.records:
+            self.records[kind, key] = SeedRecord(kind=kind, key=key, fingerprints={})
+        return self.records[kind, key]
+
+    def save_records(self) -> None:
+        for identity, record in self.records.items():
+            if record.pk is None or record.fingerprints != self.loaded.get(identity):
+                record.save()
+
+    def read(self, obj: models.Model, name: str) -> Any:
+        if name in MANY:
+            return sorted(getattr(obj, name).values_list(MANY[name][1], flat=True))
+        if name in ONE:
+            related = getattr(obj, name)
+            return getattr(related, ONE[name][1]) if related else None
+        value = getattr(obj, name)
+        if value is None:  # an empty translation is NULL or ""
+            return ""
+        return clean_text(value) if isinstance(value, str) else value
+
+    def write(self, obj: models.Model, changes: dict[str, Any]) -> None:
+        columns = []
+        for name, value in changes.items():
+            if name in MANY:
+                continue
+            if name in ONE:
+                model, key_field = ONE[name]
+                value = model.objects.get(**{key_field: value}) if value else None
+            setattr(obj, name, value)
+            columns.append(name)
+        if columns:
+            if any(f.name == "updated_at" for f in obj._meta.fields):
+                columns.append("updated_at")
+            obj.save(update_fields=columns)
+        for name, value in changes.items():
+            if name in MANY:
+                model, key_field = MANY[name]
+                getattr(obj, name).set(model.objects.filter(**{f"{key_field}__in": value}))
+
+    def sync(self, kind: str, key: str, obj: models.Model, wanted: dict[str, Any]) -> dict:
+        """Write the seed values an editor has not changed; return what was written."""
+        record = self.record(kind, key)
+        changes = {}
+        for name, value in wanted.items():
+            seeded = _fingerprint(_normalise(value))
+            current = _fingerprint(self.read(obj, name))
+            if current == seeded:
+                record.fingerprints[name] = seeded
+            elif self.force or record.fingerprints.get(name) == current:
+                changes[name] = value
+                record.fingerprints[name] = seeded
+            else:
+                self.report.kept.append(f"{kind} {key}: {name} (changed in admin)")
+        if changes:
+            # A new position is given by the caller, which moves a role's objects together.
+            self.write(obj, {name: value for name, value in changes.items() if name != "order"})
+            self.report.updated.append(f"{kind} {key}: {', '.join(changes)}")
+        return changes
+
+    def create(self, kind: str, key: str, model, values: dict[str, Any], **fixed) -> models.Model:
+        scalars = {n: v for n, v in values.items() if n not in MANY and n not in ONE}
+        obj = model(**fixed, **scalars)
+        obj.save()
+        self.write(obj, {n: v for n, v in values.items() if n in MANY})
+        record = self.record(kind, key)
+        record.fingerprints = {n: _fingerprint(_normalise(v)) for n, v in values.items()}
+        self.report.created.append(f"{kind} {key}")
+        return obj
+
+    def deleted_by_editor(self, kind: str, key: str) -> bool:
+        """An object the loader made before and that is gone was deleted in admin."""
+        if (kind, key) in self.loaded and not self.force:
+            self.report.kept.append(f"{kind} {key} (deleted in admin, not recreated)")
+            return True
+        return False
+
+    def objects(self, kind, model, key_field, items, *, skip=()) -> dict[str, models.Model]:
+        existing = {getattr(obj, key_field): obj for obj in model.objects.all()}
+        for item in items:
+            values = {n: v for n, v in item.values.items() if n not in skip}
+            if item.key in existing:
+                self.sync(kind, item.key, existing[item.key], values)
+            elif not self.deleted_by_editor(kind, item.key):
+                existing[item.key] = self.create(
+                    kind, item.key, model, values, **{key_field: item.key}
+                )
+        return existing
+
+    def ordered(self, kind, model, role, items, target=None, targets=None) -> None:
+        """Objects listed in order under a role: its duties (found by their key), and its links to
+        qualities and scenarios (found by the `target` they point to, one of `targets`)."""
+        existing = {}
+        for obj in model.objects.filter(role=role).select_related(*filter(None, [target])):
+            existing[getattr(obj, target).slug if target else obj.key] = obj
+        moves = []
+        for position, item in enumerate(items, start=1):
+            identity = f"{role.key}/{item.key}"
+            values = {"order": position, **item.values}
+            if item.key in existing:
+                if "order" in self.sync(kind, identity, existing[item.key], values):
+                    moves.append((existing[item.key], position))
+                continue
+            if target and item.key not in targets:  # its quality or scenario was deleted in admin
+                continue
+            if self.deleted_by_editor(kind, identity):
+                continue
+            self.parking += 1
+            fixed = {"role": role, "order": self.parking}
+            if target:
+                fixed[target] = targets[item.key]
+            else:
+                fixed["key"] = item.key
+            rest = {name: value for name, value in values.items() if name != "order"}
+            obj = self.create(kind, identity, model, rest, **fixed)
+            self.record(kind, identity).fingerprints["order"] = _fingerprint(position)
+            moves.append((obj, position))
+        self.move(model, role, moves)
+
+    def move(self, model, role, moves: list[tuple[models.Model, int]]) -> None:
+        """Give objects their new positions without ever holding one position twice."""
+        if not moves:
+            return
+        for obj, _position in moves:
+            self.parking += 1
+            model.objects.filter(pk=obj.pk).update(order=self.parking)
+        moved = [obj.pk for obj, _position in moves]
+        taken = set(
+            model.objects.filter(role=role).exclude(pk__in=moved).values_list("order", flat=True)
+        )
+        for obj, position in moves:
+            if position in taken:
+                # An editor put another object here: keep theirs, append this one.
+                position = max(taken) + 1
+            taken.add(position)
+            model.objects.filter(pk=obj.pk).update(order=position)
+
+
+def _normalise(value: Any) -> Any:
+    if isinstance(value, list):
+        return sorted(value)
+    if isinstance(value, str):
+        return clean_text(value)
+    return value

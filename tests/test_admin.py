@@ -1,0 +1,108 @@
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from roles.models import Duty, Role
+from tests.helpers import form_data
+
+pytestmark = pytest.mark.django_db
+
+REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.model_name)
+
+
+def admin_url(model, action, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}", args=args)
+
+
+def test_the_admin_index_renders(editor_client):
+    response = editor_client.get(reverse("admin:index"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.model_name)
+def test_every_list_renders_with_its_filters_and_search(editor_client, seeded, model, languages):
+    url = admin_url(model, "changelist")
+    assert editor_client.get(url).status_code == 200
+    assert editor_client.get(url, {"q": "kunde"}).status_code == 200
+    for code in languages:
+        assert editor_client.get(url, {"missing_in": code}).status_code in (200, 302)
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.model_name)
+def test_every_change_and_add_page_renders(editor_client, seeded, model):
+    obj = model.objects.first()
+    assert editor_client.get(admin_url(model, "change", obj.pk)).status_code == 200
+    assert editor_client.get(admin_url(model, "history", obj.pk)).status_code == 200
+    expected = 403 if not admin.site._registry[model].has_add_permission(None) else 200
+    if expected == 200:
+        assert editor_client.get(admin_url(model, "add")).status_code == 200
+
+
+def test_the_role_list_shows_completeness_per_language(editor_client, seeded):
+    Role.objects.filter(key="agent").update(summary_da="")
+
+    response = editor_client.get(admin_url(Role, "changelist"))
+
+    content = response.content.decode()
+    assert content.count("kb-badge--missing") == 1
+    assert "1 text missing" in content or "1 tekst mangler" in content
+
+
+def test_the_missing_in_filter_lists_what_lacks_a_translation(editor_client, seeded):
+    Duty.objects.filter(role__key="manager", order=1).update(text_el=None)
+
+    response = editor_client.get(admin_url(Duty, "changelist"), {"missing_in": "el"})
+
+    assert [duty.role.key for duty in response.context["cl"].result_list] == ["manager"]
+
+
+def test_a_greek_title_saved_in_admin_shows_on_the_role_page(editor_client, seeded):
+    agent = Role.objects.get(key="agent")
+    url = admin_url(Role, "change", agent.pk)
+    data = form_data(editor_client.get(url).content.decode(), "role_form")
+    data["title_el"] = ["Εκπρόσωπος τηλεφωνικού κέντρου"]
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    page = editor_client.get("/el/roles/agent/")
+    assert "<h1>Εκπρόσωπος τηλεφωνικού κέντρου</h1>" in page.content.decode()
+
+
+def test_the_role_key_cannot_be_changed_in_admin(editor_client, seeded):
+    agent = Role.objects.get(key="agent")
+    url = admin_url(Role, "change", agent.pk)
+    data = form_data(editor_client.get(url).content.decode(), "role_form")
+    data["key"] = ["manager"]
+
+    editor_client.post(url, data)
+
+    assert Role.objects.get(pk=agent.pk).key == "agent"
+
+
+def test_invalid_codes_are_refused_with_a_message(editor_client, seeded):
+    agent = Role.objects.get(key="agent")
+    url = admin_url(Role, "change", agent.pk)
+    data = form_data(editor_client.get(url).content.decode(), "role_form")
+    data["isco08"] = ["42x"]
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "isco08" in response.context["adminform"].form.errors
+    assert Role.objects.get(pk=agent.pk).isco08 == "4222"
+
+
+def test_the_admin_speaks_greek(editor_client):
+    editor_client.cookies["django_language"] = "el"
+
+    response = editor_client.get(reverse("admin:index"))
+
+    assert response.headers["Content-Language"] == "el"
+    assert "Βάση γνώσεων εξυπηρέτησης πελατών" in response.content.decode()
+
+
+def test_anonymous_visitors_are_sent_to_the_login(client):
+    response = client.get(admin_url(Role, "changelist"))
+    assert response.status_code == 302
+    assert reverse("admin:login") in response.headers["Location"]

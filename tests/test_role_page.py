@@ -1,0 +1,63 @@
+import pytest
+
+from roles.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("key", ["associate", "agent", "manager"])
+def test_every_role_page_renders_in_every_language(client, seeded, key, languages):
+    role = Role.objects.get(key=key)
+    for code in languages:
+        response = client.get(f"/{code}/roles/{key}/")
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert f'<html lang="{code}">' in content
+        assert getattr(role, f"title_{code}") in content
+        for duty in role.duties.all():
+            assert getattr(duty, f"text_{code}") in content
+        for section in ("duties", "qualities", "scenarios", "workplaces", "career", "sources"):
+            assert f'id="{section}"' in content
+
+
+def test_the_home_page_lists_the_roles_from_entry_level_up(client, seeded):
+    response = client.get("/da/")
+    assert response.status_code == 200
+    titles = [role.title_da for role in Role.objects.order_by("level")]
+    content = response.content.decode()
+    assert [content.index(title) for title in titles] == sorted(content.index(t) for t in titles)
+
+
+def test_the_root_redirects_to_a_language(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="el")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/el/"
+
+
+def test_an_unknown_role_is_a_404(client, seeded):
+    assert client.get("/nb/roles/cashier/").status_code == 404
+
+
+def test_an_unpublished_role_is_hidden_from_readers_and_previewed_for_editors(
+    client, editor_client, seeded
+):
+    Role.objects.filter(key="manager").update(published=False)
+
+    assert client.get("/nb/roles/manager/").status_code == 404
+    response = editor_client.get("/nb/roles/manager/")
+    assert response.status_code == 200
+    assert 'class="banner"' in response.content.decode()
+
+
+def test_the_language_switcher_links_to_the_same_page(client, seeded):
+    content = client.get("/el/roles/agent/").content.decode()
+    assert 'href="/nb/roles/agent/"' in content
+    assert 'href="/da/roles/agent/"' in content
+
+
+def test_a_missing_translation_falls_back_along_the_chain(client, seeded):
+    Role.objects.filter(key="agent").update(title_da=None, title_el="")
+    agent = Role.objects.get(key="agent")
+
+    assert agent.title_nb in client.get("/da/roles/agent/").content.decode()
+    assert agent.title_nb in client.get("/el/roles/agent/").content.decode()
