@@ -132,10 +132,13 @@ class _Loader:
         changes = {}
         for name, value in wanted.items():
             seeded = _fingerprint(_normalise(value))
-            current = _fingerprint(self.read(obj, name))
+            present = self.read(obj, name)
+            current = _fingerprint(present)
+            # A field the loader never wrote may be filled if it is still empty.
+            last = record.fingerprints.get(name, current if present in ("", None, []) else None)
             if current == seeded:
                 record.fingerprints[name] = seeded
-            elif self.force or record.fingerprints.get(name) == current:
+            elif self.force or last == current:
                 changes[name] = value
                 record.fingerprints[name] = seeded
             else:
@@ -146,14 +149,14 @@ class _Loader:
             self.report.updated.append(f"{kind} {key}: {', '.join(changes)}")
         return changes
 
-    def create(self, kind: str, key: str, model, values: dict[str, Any], **fixed) -> models.Model:
+    def create(self, kind: str, identity: str, model, values: dict, **fixed) -> models.Model:
         scalars = {n: v for n, v in values.items() if n not in MANY and n not in ONE}
         obj = model(**fixed, **scalars)
         obj.save()
         self.write(obj, {n: v for n, v in values.items() if n in MANY})
-        record = self.record(kind, key)
+        record = self.record(kind, identity)
         record.fingerprints = {n: _fingerprint(_normalise(v)) for n, v in values.items()}
-        self.report.created.append(f"{kind} {key}")
+        self.report.created.append(f"{kind} {identity}")
         return obj
 
     def deleted_by_editor(self, kind: str, key: str) -> bool:

@@ -16,4 +16,9 @@ def home(request):
 
 def role_detail(request, key):
     role = get_object_or_404(_visible_roles(request).with_content(), key=key)
-    return render(request, "roles/role_detail.html", {"role": role})
+    next_role = (
+        role.leads_to
+        if role.leads_to and (role.leads_to.published or request.user.is_staff)
+        else None
+    )
+    return render(request, "roles/role_detail.html", {"role": role, "next_role": next_role})

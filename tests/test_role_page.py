@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 
 from roles.models import Role
 
@@ -39,11 +40,12 @@ def test_an_unknown_role_is_a_404(client, seeded):
 
 
 def test_an_unpublished_role_is_hidden_from_readers_and_previewed_for_editors(
-    client, editor_client, seeded
+    editor_client, seeded
 ):
     Role.objects.filter(key="manager").update(published=False)
 
-    assert client.get("/nb/roles/manager/").status_code == 404
+    assert Client().get("/nb/roles/manager/").status_code == 404
+    assert "/nb/roles/manager/" not in Client().get("/nb/").content.decode()
     response = editor_client.get("/nb/roles/manager/")
     assert response.status_code == 200
     assert 'class="banner"' in response.content.decode()
@@ -61,3 +63,18 @@ def test_a_missing_translation_falls_back_along_the_chain(client, seeded):
 
     assert agent.title_nb in client.get("/da/roles/agent/").content.decode()
     assert agent.title_nb in client.get("/el/roles/agent/").content.decode()
+
+
+def test_the_role_page_links_the_roles_before_and_after_it(client, seeded):
+    content = client.get("/nb/roles/associate/").content.decode()
+    assert 'href="/nb/roles/manager/"' in content
+
+    content = client.get("/nb/roles/manager/").content.decode()
+    assert 'href="/nb/roles/agent/"' in content and 'href="/nb/roles/associate/"' in content
+
+
+def test_the_role_page_runs_a_fixed_number_of_queries(
+    client, seeded, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(10):
+        client.get("/nb/roles/manager/")
