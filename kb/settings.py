@@ -135,8 +135,9 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {
     "nb": ("da",),
     "da": ("nb",),
 }
-# The tabbed admin needs jQuery UI; it is served from static/ rather than a CDN.
-MODELTRANSLATION_JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
+# modeltranslation's tabbed admin needs jQuery UI (this setting has no MODELTRANSLATION_ prefix);
+# it is served from static/ rather than a CDN.
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -146,7 +146,8 @@ class _Loader:
         if changes:
             # A new position is given by the caller, which moves a role's objects together.
             self.write(obj, {name: value for name, value in changes.items() if name != "order"})
-            self.report.updated.append(f"{kind} {key}: {', '.join(changes)}")
+            if f"{kind} {key}" not in self.report.created:  # completing what this load made
+                self.report.updated.append(f"{kind} {key}: {', '.join(changes)}")
         return changes
 
     def create(self, kind: str, identity: str, model, values: dict, **fixed) -> models.Model:

@@ -1,0 +1,52 @@
+import pytest
+
+from roles.models import Role
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def logged_in(page, seeded, django_user_model):
+    django_user_model.objects.create_superuser("alice", "alice@example.com", "pw-alice-1")
+    page.goto("/admin/login/")
+    page.fill("#id_username", "alice")
+    page.fill("#id_password", "pw-alice-1")
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")
+    return page
+
+
+def test_translated_fields_are_in_language_tabs(logged_in, languages):
+    page = logged_in
+    agent = Role.objects.get(key="agent")
+    page.goto(f"/admin/roles/role/{agent.pk}/change/")
+
+    for code in languages:
+        assert page.locator(f"a[href='#tab_id_title_{code}']").is_visible()
+    assert page.locator("#id_title_nb").is_visible()
+    assert not page.locator("#id_title_el").is_visible()
+
+    page.click("a[href='#tab_id_title_el']")
+
+    assert page.locator("#id_title_el").is_visible()
+    assert not page.locator("#id_title_nb").is_visible()
+    # Every duty in the inline has its own tabs too.
+    duties = Role.objects.get(key="agent").duties.count()
+    assert page.locator("#duties-group a[href$='-text_el']").count() == duties
+    assert page.errors == []
+
+
+def test_a_greek_title_typed_in_its_tab_reaches_the_greek_page(logged_in):
+    page = logged_in
+    agent = Role.objects.get(key="agent")
+    page.goto(f"/admin/roles/role/{agent.pk}/change/")
+    page.click("a[href='#tab_id_title_el']")
+    page.fill("#id_title_el", "Εκπρόσωπος τηλεφωνικού κέντρου")
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/roles/role/")
+
+    page.goto("/el/roles/agent/")
+
+    assert page.locator("h1").inner_text() == "Εκπρόσωπος τηλεφωνικού κέντρου"
+    assert page.locator("html").get_attribute("lang") == "el"
+    assert page.errors == []
