@@ -31,7 +31,7 @@ messages: install ## Compile the interface translations in locale/
 migrate: install
 	$(DEV) $(MANAGE) migrate --no-input -v 0
 
-seed: install ## Load (or update) the seed content; keeps what editors changed
+seed: migrate ## Load (or update) the seed content; keeps what editors changed
 	$(DEV) $(MANAGE) load_seeds
 
 superuser: install ## Create an editor account with every permission

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -25,6 +26,7 @@ from roles.models import (
     Source,
     Workplace,
 )
+from roles.seeding import PARKING
 
 ORIGIN_BADGES = {
     Origin.SOURCE: _("from the source"),
@@ -96,8 +98,43 @@ class ContentAdmin(TabbedTranslationAdmin):
         return [*super().get_list_display(request), *columns]
 
 
+class OrderedInlineFormSet(BaseInlineFormSet):
+    """Rows with a place within their role (duties, and the role's qualities and scenarios).
+
+    A new row left at the default place goes to the end, and rows may swap places, which the
+    database's uniqueness rule would refuse if they were saved one by one.
+    """
+
+    def clean(self):
+        # New rows left at the default place go to the end, in the order they were added;
+        # then the formset's own check refuses two rows in one place.
+        rows = [form for form in self.forms if hasattr(form, "cleaned_data")]
+        orders = [
+            form.cleaned_data.get("order") or 0
+            for form in rows
+            if form.instance.pk or "order" in form.changed_data
+        ]
+        last = max(orders, default=0)
+        for form in rows:
+            if not form.instance.pk and form.has_changed() and "order" not in form.changed_data:
+                last += 1
+                form.cleaned_data["order"] = form.instance.order = last
+        super().clean()
+
+    def save(self, commit=True):
+        if commit:
+            # Park the rows that move (or go) on free places first, then save them.
+            parking = PARKING
+            for form in self.initial_forms:
+                if self._should_delete_form(form) or "order" in form.changed_data:
+                    parking += 1
+                    self.model.objects.filter(pk=form.instance.pk).update(order=parking)
+        return super().save(commit)
+
+
 class DutyInline(TranslationStackedInline):
     model = Duty
+    formset = OrderedInlineFormSet
     extra = 0
     fields = ["order", "key", "text", "origin", "sources"]
     filter_horizontal = ["sources"]
@@ -106,24 +143,29 @@ class DutyInline(TranslationStackedInline):
 
 class RoleQualityInline(TranslationStackedInline):
     model = RoleQuality
+    formset = OrderedInlineFormSet
     extra = 0
     fields = ["order", "quality", "note", "origin"]
     ordering = ["order"]
 
 
 class QualityRoleInline(RoleQualityInline):
+    # Here the rows belong to different roles: their places are checked per role by the model.
+    formset = BaseInlineFormSet
     fields = ["role", "order", "note", "origin"]
     ordering = ["role__level"]
 
 
 class RoleScenarioInline(admin.TabularInline):
     model = RoleScenario
+    formset = OrderedInlineFormSet
     extra = 0
     fields = ["order", "scenario"]
     ordering = ["order"]
 
 
 class ScenarioRoleInline(RoleScenarioInline):
+    formset = BaseInlineFormSet
     fields = ["role", "order"]
     ordering = ["role__level"]
 

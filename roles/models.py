@@ -6,6 +6,7 @@ with the fallback chain of settings.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -182,6 +183,17 @@ class Role(Content):
 
     def get_absolute_url(self):
         return reverse("roles:role-detail", kwargs={"key": self.key})
+
+    def clean(self):
+        # The ladder must end: a role may not lead back to itself, directly or around a loop.
+        step, seen = self.leads_to, set()
+        while step is not None and step.pk not in seen:
+            if step.pk == self.pk or step.key == self.key:
+                raise ValidationError(
+                    {"leads_to": _("A role cannot lead back to itself on the career ladder.")}
+                )
+            seen.add(step.pk)
+            step = step.leads_to
 
 
 class Duty(Content):

@@ -41,6 +41,10 @@ def _construct_mapping(loader, node):
     mapping.line = node.start_mark.line + 1
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | float | bool) and key is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be plain text", key_node.start_mark
+            )
         if key in mapping:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark
@@ -66,6 +70,7 @@ class Item:
     key: str
     values: dict[str, Any] = field(default_factory=dict)
     children: list["Item"] = field(default_factory=list)
+    where: str = ""  # file and line, for errors found while writing
 
 
 @dataclass
@@ -118,6 +123,10 @@ class _Reader:
         self.entry = entry
         self.what = what
         self.languages = [code for code, _name in settings.LANGUAGES]
+
+    @property
+    def where(self) -> str:
+        return f"{self.file.label}:{getattr(self.entry, 'line', 0)}"
 
     def fail(self, message: str, node=None):
         self.file.fail(node if node is not None else self.entry, f"{self.what}: {message}")
@@ -231,7 +240,7 @@ def read_seed_files(directory: Path) -> SeedData:
             **reader.texts("title", required=True),
             **reader.origin(),
         }
-        sources.append(Item(key, values))
+        sources.append(Item(key, values, where=reader.where))
     source_keys = {item.key for item in sources}
 
     file = _File(directory, "workplaces.yaml")
@@ -247,13 +256,14 @@ def read_seed_files(directory: Path) -> SeedData:
             **reader.origin(),
             "sources": reader.references("sources", source_keys, "source"),
         }
-        workplaces.append(Item(key, values))
+        workplaces.append(Item(key, values, where=reader.where))
     workplace_keys = {item.key for item in workplaces}
 
     file = _File(directory, "roles.yaml")
     roles, seen = [], set()
     entries = file.load("roles")
-    role_keys = {entry.get("key") for entry in entries} & set(RoleKey.values)
+    role_keys = {entry.get("key") for entry in entries if isinstance(entry.get("key"), str)}
+    role_keys &= set(RoleKey.values)
     for entry in entries:
         reader = _Reader(file, entry, f"role {entry.get('key')!r}")
         key = reader.key("key")
@@ -261,7 +271,9 @@ def read_seed_files(directory: Path) -> SeedData:
             reader.fail(f"'key' must be one of {', '.join(RoleKey.values)}")
         _unique(file, seen, key, entry)
         leads_to = entry.get("leads_to")
-        if leads_to is not None and (leads_to not in role_keys or leads_to == key):
+        if leads_to is not None and (
+            not isinstance(leads_to, str) or leads_to not in role_keys or leads_to == key
+        ):
             reader.fail(f"'leads_to' must be the key of another role, not {leads_to!r}")
         values = {
             "level": reader.integer("level"),
@@ -269,7 +281,8 @@ def read_seed_files(directory: Path) -> SeedData:
             "esco_uri": reader.string(
                 "esco",
                 required=False,
-                pattern=r"http://data\.europa\.eu/esco/occupation/[0-9a-f-]{36}",
+                pattern=r"http://data\.europa\.eu/esco/occupation/"
+                r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}",
             ),
             "published": reader.boolean("published", True),
             **reader.texts("title", required=True),
@@ -281,7 +294,7 @@ def read_seed_files(directory: Path) -> SeedData:
             "workplaces": reader.references("workplaces", workplace_keys, "workplace"),
             "sources": reader.references("sources", source_keys, "source"),
         }
-        role = Item(key, values)
+        role = Item(key, values, where=reader.where)
         duties = entry.get("duties") or []
         if not isinstance(duties, list):
             reader.fail("'duties' must be a list")
@@ -301,6 +314,7 @@ def read_seed_files(directory: Path) -> SeedData:
                         **duty.origin(),
                         "sources": duty.references("sources", source_keys, "source"),
                     },
+                    where=duty.where,
                 )
             )
         roles.append(role)
@@ -320,6 +334,7 @@ def read_seed_files(directory: Path) -> SeedData:
                 **reader.origin(),
                 "sources": reader.references("sources", source_keys, "source"),
             },
+            where=reader.where,
         )
         links = entry.get("roles") or []
         if not isinstance(links, list):
@@ -330,11 +345,15 @@ def read_seed_files(directory: Path) -> SeedData:
                 reader.fail("every entry of 'roles' must be a mapping", links)
             link = _Reader(file, link_entry, f"quality {key!r}: role {link_entry.get('role')!r}")
             role_key = link_entry.get("role")
-            if role_key not in role_keys:
+            if not isinstance(role_key, str) or role_key not in role_keys:
                 link.fail(f"'role' must be one of {', '.join(sorted(role_keys))}")
             _unique(file, linked, role_key, link_entry)
             quality.children.append(
-                Item(role_key, {**link.texts("note", required=False), **link.origin()})
+                Item(
+                    role_key,
+                    {**link.texts("note", required=False), **link.origin()},
+                    where=link.where,
+                )
             )
         qualities.append(quality)
 
@@ -357,6 +376,7 @@ def read_seed_files(directory: Path) -> SeedData:
                     "roles": reader.references("roles", role_keys, "role", required=True),
                     "sources": reader.references("sources", source_keys, "source"),
                 },
+                where=reader.where,
             )
         )
 

@@ -3,7 +3,8 @@
 The loader is idempotent and never overwrites an editor's work: for every field it writes it keeps a
 fingerprint of the value it wrote (SeedRecord). On the next load a field is updated only if it still
 holds what the loader wrote last; a field an editor changed in admin is kept and reported, and so is
-an object an editor deleted. `force=True` writes the seed files' values over both.
+an object an editor deleted. `force=True` writes the seed files' values over both. Nothing is ever
+deleted: what was taken out of the seed files stays, and is reported.
 """
 
 import hashlib
@@ -13,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, models, transaction
 
 from roles.models import (
     Duty,
@@ -26,7 +28,7 @@ from roles.models import (
     Source,
     Workplace,
 )
-from roles.seed_files import Item, clean_text, read_seed_files
+from roles.seed_files import Item, SeedError, clean_text, read_seed_files
 
 # Relation fields of the seed files: the model they point to and that model's key field.
 MANY = {"sources": (Source, "key"), "workplaces": (Workplace, "slug")}
@@ -40,42 +42,34 @@ class SeedReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    # Loaded before, no longer in the seed files: left in place for an editor to delete.
+    removed: list[str] = field(default_factory=list)
 
 
 def load_seeds(*, directory: Path | None = None, force: bool = False) -> SeedReport:
     """Load every seed file of `directory` (settings.SEEDS_DIR by default) in one transaction."""
     data = read_seed_files(Path(directory or settings.SEEDS_DIR))
-    with transaction.atomic():
-        loader = _Loader(force=force)
-        loader.objects("source", Source, "key", data.sources)
-        loader.objects("workplace", Workplace, "slug", data.workplaces)
-        roles = loader.objects("role", Role, "key", data.roles, skip=("leads_to",))
-        for item in data.roles:
-            loader.sync("role", item.key, roles[item.key], {"leads_to": item.values["leads_to"]})
-            loader.ordered("duty", Duty, roles[item.key], item.children)
-        qualities = loader.objects("quality", Quality, "slug", data.qualities)
-        scenarios = loader.objects("scenario", Scenario, "slug", data.scenarios, skip=("roles",))
-        for role in roles.values():
-            links = [
-                Item(quality.key, link.values)
-                for quality in data.qualities
-                for link in quality.children
-                if link.key == role.key
-            ]
-            loader.ordered("role-quality", RoleQuality, role, links, "quality", qualities)
-            links = [
-                Item(scenario.key, {})
-                for scenario in data.scenarios
-                if role.key in scenario.values["roles"]
-            ]
-            loader.ordered("role-scenario", RoleScenario, role, links, "scenario", scenarios)
-        loader.save_records()
+    loader = _Loader(force=force)
+    try:
+        with transaction.atomic():
+            loader.load(data)
+    except (ValidationError, DatabaseError) as error:
+        messages = getattr(error, "messages", None) or [str(error)]
+        raise SeedError(f"{loader.where}: {' '.join(messages)}") from error
     return loader.report
 
 
 def _fingerprint(value: Any) -> str:
     encoded = json.dumps(value, ensure_ascii=False, sort_keys=True).encode()
     return hashlib.sha256(encoded).hexdigest()[:16]
+
+
+def _normalise(value: Any) -> Any:
+    if isinstance(value, list):
+        return sorted(value)
+    if isinstance(value, str):
+        return clean_text(value)
+    return value
 
 
 class _Loader:
@@ -85,16 +79,42 @@ class _Loader:
         self.records = {(r.kind, r.key): r for r in SeedRecord.objects.all()}
         self.loaded = {key: dict(record.fingerprints) for key, record in self.records.items()}
         self.parking = PARKING
+        self.where = "seeds"  # the entry being written, for errors the database raises
+
+    def load(self, data) -> None:
+        self.objects("source", Source, "key", data.sources)
+        self.objects("workplace", Workplace, "slug", data.workplaces)
+        roles = self.objects("role", Role, "key", data.roles, skip=("leads_to",))
+        for item in data.roles:
+            if item.key not in roles:  # deleted in admin
+                continue
+            self.where = item.where
+            self.sync("role", item.key, roles[item.key], {"leads_to": item.values["leads_to"]})
+            self.ordered("duty", Duty, roles[item.key], item.children)
+        qualities = self.objects("quality", Quality, "slug", data.qualities)
+        scenarios = self.objects("scenario", Scenario, "slug", data.scenarios, skip=("roles",))
+        for role in roles.values():
+            links = [
+                Item(quality.key, link.values, where=link.where)
+                for quality in data.qualities
+                for link in quality.children
+                if link.key == role.key
+            ]
+            self.ordered("role-quality", RoleQuality, role, links, "quality", qualities)
+            links = [
+                Item(scenario.key, {}, where=scenario.where)
+                for scenario in data.scenarios
+                if role.key in scenario.values["roles"]
+            ]
+            self.ordered("role-scenario", RoleScenario, role, links, "scenario", scenarios)
+        for identity, record in self.records.items():
+            if record.pk is None or record.fingerprints != self.loaded.get(identity):
+                record.save()
 
     def record(self, kind: str, key: str) -> SeedRecord:
         if (kind, key) not in self.records:
             self.records[kind, key] = SeedRecord(kind=kind, key=key, fingerprints={})
         return self.records[kind, key]
-
-    def save_records(self) -> None:
-        for identity, record in self.records.items():
-            if record.pk is None or record.fingerprints != self.loaded.get(identity):
-                record.save()
 
     def read(self, obj: models.Model, name: str) -> Any:
         if name in MANY:
@@ -107,6 +127,16 @@ class _Loader:
             return ""
         return clean_text(value) if isinstance(value, str) else value
 
+    def save(self, obj: models.Model, columns: list[str] | None = None) -> None:
+        """Validate as a form would (lengths, formats, constraints), then save."""
+        obj.full_clean(validate_unique=False)
+        if columns is None:
+            obj.save()
+        else:
+            if any(f.name == "updated_at" for f in obj._meta.fields):
+                columns.append("updated_at")
+            obj.save(update_fields=columns)
+
     def write(self, obj: models.Model, changes: dict[str, Any]) -> None:
         columns = []
         for name, value in changes.items():
@@ -118,9 +148,7 @@ class _Loader:
             setattr(obj, name, value)
             columns.append(name)
         if columns:
-            if any(f.name == "updated_at" for f in obj._meta.fields):
-                columns.append("updated_at")
-            obj.save(update_fields=columns)
+            self.save(obj, columns)
         for name, value in changes.items():
             if name in MANY:
                 model, key_field = MANY[name]
@@ -153,7 +181,7 @@ class _Loader:
     def create(self, kind: str, identity: str, model, values: dict, **fixed) -> models.Model:
         scalars = {n: v for n, v in values.items() if n not in MANY and n not in ONE}
         obj = model(**fixed, **scalars)
-        obj.save()
+        self.save(obj)
         self.write(obj, {n: v for n, v in values.items() if n in MANY})
         record = self.record(kind, identity)
         record.fingerprints = {n: _fingerprint(_normalise(v)) for n, v in values.items()}
@@ -170,6 +198,7 @@ class _Loader:
     def objects(self, kind, model, key_field, items, *, skip=()) -> dict[str, models.Model]:
         existing = {getattr(obj, key_field): obj for obj in model.objects.all()}
         for item in items:
+            self.where = item.where
             values = {n: v for n, v in item.values.items() if n not in skip}
             if item.key in existing:
                 self.sync(kind, item.key, existing[item.key], values)
@@ -177,6 +206,10 @@ class _Loader:
                 existing[item.key] = self.create(
                     kind, item.key, model, values, **{key_field: item.key}
                 )
+        listed = {item.key for item in items}
+        for key in sorted(existing.keys() - listed):
+            if (kind, key) in self.loaded:
+                self.report.removed.append(f"{kind} {key}")
         return existing
 
     def ordered(self, kind, model, role, items, target=None, targets=None) -> None:
@@ -185,13 +218,25 @@ class _Loader:
         existing = {}
         for obj in model.objects.filter(role=role).select_related(*filter(None, [target])):
             existing[getattr(obj, target).slug if target else obj.key] = obj
+        # Seeded objects no longer in the files stay, after the listed ones, if the loader
+        # still owns their position.
+        listed = {item.key for item in items}
+        leftovers = []
+        for key in sorted(existing.keys() - listed, key=lambda k: existing[k].order):
+            identity = f"{role.key}/{key}"
+            if (kind, identity) in self.loaded:
+                self.report.removed.append(f"{kind} {identity}")
+                order = self.loaded[kind, identity].get("order")
+                if order == _fingerprint(existing[key].order):
+                    leftovers.append(Item(key, {}, where=self.where))
         moves = []
-        for position, item in enumerate(items, start=1):
+        for position, item in enumerate([*items, *leftovers], start=1):
             identity = f"{role.key}/{item.key}"
+            self.where = item.where
             values = {"order": position, **item.values}
             if item.key in existing:
                 if "order" in self.sync(kind, identity, existing[item.key], values):
-                    moves.append((existing[item.key], position))
+                    moves.append((existing[item.key], position, identity))
                 continue
             if target and item.key not in targets:  # its quality or scenario was deleted in admin
                 continue
@@ -205,32 +250,27 @@ class _Loader:
                 fixed["key"] = item.key
             rest = {name: value for name, value in values.items() if name != "order"}
             obj = self.create(kind, identity, model, rest, **fixed)
-            self.record(kind, identity).fingerprints["order"] = _fingerprint(position)
-            moves.append((obj, position))
-        self.move(model, role, moves)
+            moves.append((obj, position, identity))
+        self.move(kind, model, role, moves)
 
-    def move(self, model, role, moves: list[tuple[models.Model, int]]) -> None:
+    def move(self, kind, model, role, moves: list[tuple[models.Model, int, str]]) -> None:
         """Give objects their new positions without ever holding one position twice."""
         if not moves:
             return
-        for obj, _position in moves:
+        for obj, _position, _identity in moves:
             self.parking += 1
             model.objects.filter(pk=obj.pk).update(order=self.parking)
-        moved = [obj.pk for obj, _position in moves]
+        moved = [obj.pk for obj, _position, _identity in moves]
         taken = set(
             model.objects.filter(role=role).exclude(pk__in=moved).values_list("order", flat=True)
         )
-        for obj, position in moves:
+        for obj, position, identity in moves:
             if position in taken:
                 # An editor put another object here: keep theirs, append this one.
                 position = max(taken) + 1
+                self.report.kept.append(
+                    f"{kind} {identity}: placed at {position}, its place is taken in admin"
+                )
             taken.add(position)
             model.objects.filter(pk=obj.pk).update(order=position)
-
-
-def _normalise(value: Any) -> Any:
-    if isinstance(value, list):
-        return sorted(value)
-    if isinstance(value, str):
-        return clean_text(value)
-    return value
+            self.record(kind, identity).fingerprints["order"] = _fingerprint(position)

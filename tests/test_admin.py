@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from roles.admin import MissingInLanguageFilter
 from roles.models import Duty, Role, SeedRecord
 from tests.helpers import form_data
 
@@ -25,8 +26,11 @@ def test_every_list_renders_with_its_filters_and_search(editor_client, seeded, m
     url = admin_url(model, "changelist")
     assert editor_client.get(url).status_code == 200
     assert editor_client.get(url, {"q": "kunde"}).status_code == 200
+    if MissingInLanguageFilter not in admin.site._registry[model].list_filter:
+        return
     for code in languages:
-        assert editor_client.get(url, {"missing_in": code}).status_code in (200, 302)
+        # The admin answers a filter it does not know with a redirect: require the page.
+        assert editor_client.get(url, {"missing_in": code}).status_code == 200
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.model_name)
@@ -78,8 +82,9 @@ def test_the_role_key_cannot_be_changed_in_admin(editor_client, seeded):
     data = form_data(editor_client.get(url).content.decode(), "role_form")
     data["key"] = ["manager"]
 
-    editor_client.post(url, data)
+    response = editor_client.post(url, data)
 
+    assert response.status_code == 302  # saved, the key ignored
     assert Role.objects.get(pk=agent.pk).key == "agent"
 
 
@@ -109,3 +114,70 @@ def test_anonymous_visitors_are_sent_to_the_login(client):
     response = client.get(admin_url(Role, "changelist"))
     assert response.status_code == 302
     assert reverse("admin:login") in response.headers["Location"]
+
+
+def role_form(client, key):
+    role = Role.objects.get(key=key)
+    url = admin_url(Role, "change", role.pk)
+    return url, form_data(client.get(url).content.decode(), "role_form")
+
+
+def duty_rows(data):
+    total = int(data["duties-TOTAL_FORMS"][0])
+    return [i for i in range(total) if data.get(f"duties-{i}-id", [""])[0]]
+
+
+def test_two_duties_can_swap_places_in_the_role_inline(editor_client, seeded):
+    url, data = role_form(editor_client, "agent")
+    first, second = duty_rows(data)[:2]
+    data[f"duties-{first}-order"], data[f"duties-{second}-order"] = ["2"], ["1"]
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 302
+    keys = list(Duty.objects.filter(role__key="agent").values_list("key", flat=True))
+    assert keys[:2] == [data[f"duties-{second}-key"][0], data[f"duties-{first}-key"][0]]
+
+
+def test_two_duties_in_one_place_are_refused_with_a_message(editor_client, seeded):
+    url, data = role_form(editor_client, "agent")
+    first, second = duty_rows(data)[:2]
+    data[f"duties-{second}-order"] = data[f"duties-{first}-order"]
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    errors = response.context["inline_admin_formsets"][0].formset.non_form_errors()
+    assert errors
+    assert list(Duty.objects.filter(role__key="agent").values_list("order", flat=True))[:2] == [
+        1,
+        2,
+    ]
+
+
+def test_new_duties_left_at_the_default_place_go_last(editor_client, seeded):
+    url, data = role_form(editor_client, "agent")
+    count = int(data["duties-TOTAL_FORMS"][0])
+    data["duties-TOTAL_FORMS"] = [str(count + 2)]
+    for index, key in ((count, "new-duty"), (count + 1, "newer-duty")):
+        data[f"duties-{index}-key"] = [key]
+        data[f"duties-{index}-order"] = ["0"]
+        data[f"duties-{index}-text_nb"] = ["Ny oppgave."]
+        data[f"duties-{index}-origin_nb"] = ["team"]
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 302
+    keys = list(Duty.objects.filter(role__key="agent").values_list("key", "order"))
+    assert keys[-2:] == [("new-duty", count + 1), ("newer-duty", count + 2)]
+
+
+@pytest.mark.parametrize(("key", "target"), [("agent", "agent"), ("manager", "agent")])
+def test_a_role_cannot_lead_back_to_itself(editor_client, seeded, key, target):
+    url, data = role_form(editor_client, key)
+    data["leads_to"] = [str(Role.objects.get(key=target).pk)]
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "leads_to" in response.context["adminform"].form.errors

@@ -212,7 +212,6 @@ def test_an_invalid_entry_is_refused_with_its_place(seeds_copy, change, message)
     assert message in str(error.value)
     assert str(error.value).split(":")[0] == "seeds/roles.yaml"
     assert str(error.value).split(":")[1].isdigit()
-    assert not Role.objects.exists()
 
 
 def test_a_duplicate_key_in_a_mapping_is_refused(seeds_copy):
@@ -238,3 +237,51 @@ def test_the_command_reports_and_refuses(seeds_copy):
         match=r"Nothing was loaded\. seeds/scenarios.yaml:1: 'scenarios' must be a list",
     ):
         call_command("load_seeds", directory=seeds_copy, stdout=out)
+
+
+def test_a_value_the_database_would_refuse_rolls_back_the_whole_load(seeds_copy):
+    load_seeds(directory=seeds_copy)
+    before = dump()
+    # Workplaces are written before roles: their change must be undone too.
+    edit(seeds_copy, "workplaces.yaml", lambda data: data["workplaces"][0]["name"].update(nb="Ny"))
+    edit(
+        seeds_copy,
+        "roles.yaml",
+        lambda data: role_entry(data, "manager")["title"].update(el="Τ" * 201),
+    )
+
+    with pytest.raises(SeedError) as error:
+        load_seeds(directory=seeds_copy)
+
+    assert str(error.value).startswith("seeds/roles.yaml:")
+    assert "200" in str(error.value)  # the length limit, in the validator's words
+    assert dump() == before
+
+
+def test_a_role_deleted_in_admin_is_reported_not_recreated(seeds_copy):
+    load_seeds(directory=seeds_copy)
+    Role.objects.filter(key="manager").delete()
+
+    report = load_seeds(directory=seeds_copy)
+
+    assert not Role.objects.filter(key="manager").exists()
+    assert "role manager (deleted in admin, not recreated)" in report.kept
+    assert Role.objects.get(key="agent").leads_to is None
+
+
+def test_what_was_taken_out_of_the_seed_files_stays_and_is_reported(seeds_copy):
+    load_seeds(directory=seeds_copy)
+    removed = role_entry(yaml.safe_load((seeds_copy / "roles.yaml").read_text()), "agent")[
+        "duties"
+    ][1]
+
+    edit(seeds_copy, "roles.yaml", lambda data: role_entry(data, "agent")["duties"].pop(1))
+    report = load_seeds(directory=seeds_copy)
+
+    duties = list(Duty.objects.filter(role__key="agent").values_list("key", "order"))
+    assert duties[-1] == (removed["key"], len(duties))  # kept, moved after the listed ones
+    assert [order for _key, order in duties] == list(range(1, len(duties) + 1))
+    assert report.removed == [f"duty agent/{removed['key']}"]
+    assert report.kept == []
+    again = load_seeds(directory=seeds_copy)
+    assert (again.updated, again.kept, again.removed) == ([], [], report.removed)

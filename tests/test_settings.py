@@ -70,3 +70,9 @@ def test_no_code_outside_settings_names_a_language():
                 if pattern.search(line):
                     offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert offenders == []
+
+
+def test_a_malformed_number_is_refused():
+    result = settings_in({"SECRET_KEY": "s" * 50, "CONN_MAX_AGE": "a minute"})
+    assert result.returncode != 0
+    assert "CONN_MAX_AGE must be a whole number" in result.stderr

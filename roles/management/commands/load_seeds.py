@@ -33,6 +33,12 @@ class Command(BaseCommand):
             self.stdout.write(f"updated  {line}")
         for line in report.kept:
             self.stdout.write(self.style.WARNING(f"kept     {line}"))
+        for line in report.removed:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"left     {line}: no longer in the seed files (delete it in admin)"
+                )
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeds loaded: {len(report.created)} created, {len(report.updated)} updated, "
