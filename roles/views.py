@@ -1,4 +1,6 @@
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language_from_request, override
 
 from roles.models import Role
 
@@ -22,3 +24,17 @@ def role_detail(request, key):
         else None
     )
     return render(request, "roles/role_detail.html", {"role": role, "next_role": next_role})
+
+
+def role_permalink(request, key):
+    """A language-neutral link for job postings: /roles/<key>/ answers with the reader's language.
+
+    The language comes from the cookie the language switcher sets, then Accept-Language, then the
+    default; the redirect is temporary and varies on both, so no cache serves one reader's language
+    to another.
+    """
+    role = get_object_or_404(_visible_roles(request), key=key)
+    with override(get_language_from_request(request)):
+        response = redirect(role)
+    patch_vary_headers(response, ["Cookie", "Accept-Language"])
+    return response
