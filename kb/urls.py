@@ -13,3 +13,7 @@ urlpatterns = [
 
 # Reader-facing pages carry their language in the path: /nb/, /el/, /da/.
 urlpatterns += i18n_patterns(path("", include("roles.urls")))
+
+handler400 = "roles.views.bad_request"
+handler404 = "roles.views.page_not_found"
+handler500 = "roles.views.server_error"

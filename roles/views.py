@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language_from_request, override
+from django.utils.translation import gettext_lazy as _
 
 from roles.models import Role
 
@@ -38,3 +39,44 @@ def role_permalink(request, key):
         response = redirect(role)
     patch_vary_headers(response, ["Cookie", "Accept-Language"])
     return response
+
+
+ERRORS = {
+    400: (
+        _("Bad request"),
+        _("The site could not understand this request. Please check the address and try again."),
+    ),
+    404: (
+        _("Page not found"),
+        _(
+            "There is no page at this address. It may have been unpublished, "
+            "or the link may be mistyped."
+        ),
+    ),
+    500: (
+        _("Something went wrong"),
+        _(
+            "The page could not be shown because of an error on our side. "
+            "Please try again in a moment."
+        ),
+    ),
+}
+
+
+def error_page(request, status: int):
+    """The error pages, in the reader's language and the site's design (handler400/404/500)."""
+    heading, message = ERRORS[status]
+    context = {"heading": heading, "message": message}
+    return render(request, "error.html", context, status=status)
+
+
+def bad_request(request, exception):
+    return error_page(request, 400)
+
+
+def page_not_found(request, exception):
+    return error_page(request, 404)
+
+
+def server_error(request):
+    return error_page(request, 500)

@@ -1,7 +1,8 @@
 import pytest
 from django.test import RequestFactory
 from django.utils import translation
-from django.views.defaults import bad_request, server_error
+
+from roles.views import bad_request, server_error
 
 
 @pytest.mark.django_db
