@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "roles",
@@ -130,6 +131,9 @@ LANGUAGES = [
     ("da", _("Danish")),
 ]
 LANGUAGE_CODE = LANGUAGES[0][0]
+# Open Graph names locales with a territory: one per language of LANGUAGES.
+OPEN_GRAPH_LOCALES = {"nb": "nb_NO", "el": "el_GR", "da": "da_DK"}
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True

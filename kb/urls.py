@@ -1,17 +1,23 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from roles import views
+from roles.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("language/<str:code>/", views.switch_language, name="switch-language"),
     # Language-neutral permalinks for job postings: they redirect to the reader's language.
     path("roles/<slug:key>/", views.role_permalink, name="role-permalink"),
+    path("qualities/<slug:slug>/", views.quality_permalink, name="quality-permalink"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
 ]
 
-# Reader-facing pages carry their language in the path: /nb/, /el/, /da/.
+# Reader-facing pages carry their language in the path: /<language>/...
 urlpatterns += i18n_patterns(path("", include("roles.urls")))
 
 handler400 = "roles.views.bad_request"

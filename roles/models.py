@@ -13,7 +13,13 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from roles.querysets import ContentQuerySet, RoleQuerySet
+from roles.querysets import (
+    ContentQuerySet,
+    QualityQuerySet,
+    RoleQuerySet,
+    ScenarioQuerySet,
+    WorkplaceQuerySet,
+)
 
 
 def default_language_column(field: str) -> str:
@@ -99,6 +105,8 @@ class Workplace(Content):
     description = models.TextField(_("description"), blank=True)
     published = models.BooleanField(_("published"), default=False)
 
+    objects = WorkplaceQuerySet.as_manager()
+
     class Meta:
         ordering = ["slug"]
         verbose_name = _("workplace")
@@ -107,6 +115,9 @@ class Workplace(Content):
 
     def __str__(self):
         return self.name or self.slug
+
+    def get_absolute_url(self):
+        return reverse("roles:workplace-detail", kwargs={"slug": self.slug})
 
 
 class RoleKey(models.TextChoices):
@@ -219,6 +230,9 @@ class Duty(Content):
     def __str__(self):
         return self.text or self.key
 
+    def get_absolute_url(self):
+        return f"{self.role.get_absolute_url()}#duties"
+
 
 class Quality(Content):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -229,6 +243,8 @@ class Quality(Content):
     )
     published = models.BooleanField(_("published"), default=False)
 
+    objects = QualityQuerySet.as_manager()
+
     class Meta:
         ordering = ["slug"]
         verbose_name = _("quality")
@@ -237,6 +253,9 @@ class Quality(Content):
 
     def __str__(self):
         return self.name or self.slug
+
+    def get_absolute_url(self):
+        return reverse("roles:quality-detail", kwargs={"slug": self.slug})
 
 
 class RoleQuality(models.Model):
@@ -280,6 +299,8 @@ class Scenario(Content):
     )
     published = models.BooleanField(_("published"), default=False)
 
+    objects = ScenarioQuerySet.as_manager()
+
     class Meta:
         ordering = ["slug"]
         verbose_name = _("scenario")
@@ -288,6 +309,9 @@ class Scenario(Content):
 
     def __str__(self):
         return self.title or self.slug
+
+    def get_absolute_url(self):
+        return reverse("roles:scenario-detail", kwargs={"slug": self.slug})
 
     @property
     def step_list(self) -> list[str]:
@@ -319,6 +343,27 @@ class RoleScenario(models.Model):
 
     def __str__(self):
         return f"{self.role} – {self.scenario}"
+
+
+class FormerSlug(models.Model):
+    """A slug an object had before it was renamed: its old links answer 301 to the new one."""
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, verbose_name=_("kind")
+    )
+    object_id = models.PositiveBigIntegerField(_("object"))
+    slug = models.SlugField(_("slug"), max_length=80)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("former slug")
+        verbose_name_plural = _("former slugs")
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "slug"], name="former_slug_unique"),
+        ]
+
+    def __str__(self):
+        return self.slug
 
 
 class SeedRecord(models.Model):

@@ -1,4 +1,4 @@
-"""Reads that pages and the admin share."""
+"""Reads that pages and the admin share: each page's query budget is fixed here."""
 
 from django.db import models
 from django.db.models import Prefetch
@@ -15,13 +15,25 @@ class ContentQuerySet(models.QuerySet):
         return self.exclude(missing_q(self.model, language))
 
 
-class RoleQuerySet(ContentQuerySet):
+class PublishableQuerySet(ContentQuerySet):
     def published(self):
         return self.filter(published=True)
 
+    def visible_to(self, user):
+        """Readers see what is published; logged-in editors also see drafts, as previews."""
+        return self if user.is_staff else self.published()
+
+
+def _published(model_name: str):
+    from django.apps import apps
+
+    return apps.get_model("roles", model_name).objects.published()
+
+
+class RoleQuerySet(PublishableQuerySet):
     def with_content(self):
         """Everything a role page shows, in a fixed number of queries."""
-        from roles.models import Duty, RoleQuality, RoleScenario, Source, Workplace
+        from roles.models import Duty, RoleQuality, RoleScenario, Source
 
         return self.select_related("leads_to").prefetch_related(
             Prefetch("duties", queryset=Duty.objects.order_by("order")),
@@ -37,7 +49,36 @@ class RoleQuerySet(ContentQuerySet):
                 .select_related("scenario")
                 .order_by("order"),
             ),
-            Prefetch("workplaces", queryset=Workplace.objects.filter(published=True)),
-            Prefetch("leads_from", queryset=self.model.objects.filter(published=True)),
+            Prefetch("workplaces", queryset=_published("Workplace")),
+            Prefetch("leads_from", queryset=self.model.objects.published()),
             Prefetch("sources", queryset=Source.objects.order_by("key")),
+        )
+
+
+class QualityQuerySet(PublishableQuerySet):
+    def with_content(self):
+        from roles.models import RoleQuality
+
+        return self.prefetch_related(
+            Prefetch(
+                "role_qualities",
+                queryset=RoleQuality.objects.filter(role__published=True)
+                .select_related("role")
+                .order_by("role__level", "role__key"),
+            ),
+            "sources",
+        )
+
+
+class ScenarioQuerySet(PublishableQuerySet):
+    def with_content(self):
+        return self.prefetch_related(
+            Prefetch("roles", queryset=_published("Role").order_by("level", "key")), "sources"
+        )
+
+
+class WorkplaceQuerySet(PublishableQuerySet):
+    def with_content(self):
+        return self.prefetch_related(
+            Prefetch("roles", queryset=_published("Role").order_by("level", "key")), "sources"
         )

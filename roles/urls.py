@@ -4,7 +4,13 @@ from roles import views
 
 app_name = "roles"
 
+# Reader-facing pages, inside i18n_patterns (kb/urls.py): /<language>/...
 urlpatterns = [
     path("", views.home, name="home"),
     path("roles/<slug:key>/", views.role_detail, name="role-detail"),
+    path("qualities/<slug:slug>/", views.quality_detail, name="quality-detail"),
+    path("scenarios/", views.scenario_list, name="scenario-list"),
+    path("scenarios/<slug:slug>/", views.scenario_detail, name="scenario-detail"),
+    path("workplaces/<slug:slug>/", views.workplace_detail, name="workplace-detail"),
+    path("about/", views.about, name="about"),
 ]

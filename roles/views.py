@@ -1,44 +1,167 @@
+from itertools import groupby
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, translate_url
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language_from_request, override
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
-from roles.models import Role
-
-
-def _visible_roles(request):
-    """Readers see published roles; logged-in editors also see drafts, marked as previews."""
-    roles = Role.objects.all()
-    return roles if request.user.is_staff else roles.published()
+from roles.metadata import occupation
+from roles.models import Quality, Role, Scenario, Source, Workplace
+from roles.slugs import get_by_slug
 
 
+@require_safe
 def home(request):
-    roles = _visible_roles(request).order_by("level", "key")
-    return render(request, "roles/home.html", {"roles": roles})
+    roles = Role.objects.visible_to(request.user).select_related("leads_to").order_by("-level")
+    ladder = [(level, list(step)) for level, step in groupby(roles, key=lambda r: r.level)]
+    context = {
+        "ladder": ladder,
+        "qualities": Quality.objects.published(),
+        "workplaces": Workplace.objects.published(),
+        "scenarios": Scenario.objects.published(),
+    }
+    return render(request, "roles/home.html", context)
 
 
+@require_safe
 def role_detail(request, key):
-    role = get_object_or_404(_visible_roles(request).with_content(), key=key)
-    next_role = (
-        role.leads_to
-        if role.leads_to and (role.leads_to.published or request.user.is_staff)
-        else None
-    )
-    return render(request, "roles/role_detail.html", {"role": role, "next_role": next_role})
+    role = get_object_or_404(Role.objects.visible_to(request.user).with_content(), key=key)
+    next_role = role.leads_to
+    if next_role and not (next_role.published or request.user.is_staff):
+        next_role = None
+    context = {
+        "role": role,
+        "next_role": next_role,
+        "occupation": occupation(role, request),
+        "permalink": request.build_absolute_uri(reverse_permalink(role)),
+        "x_default": request.build_absolute_uri(reverse_permalink(role)),
+        "meta_title": role.title,
+        "meta_description": role.summary,
+    }
+    return render(request, "roles/role_detail.html", context)
 
 
-def role_permalink(request, key):
-    """A language-neutral link for job postings: /roles/<key>/ answers with the reader's language.
+@require_safe
+def quality_detail(request, slug):
+    quality, moved = get_by_slug(Quality.objects.visible_to(request.user).with_content(), slug)
+    if moved:
+        return moved
+    context = {
+        "quality": quality,
+        "x_default": request.build_absolute_uri(reverse_permalink(quality)),
+        "meta_title": quality.name,
+        "meta_description": quality.description,
+    }
+    return render(request, "roles/quality_detail.html", context)
+
+
+@require_safe
+def scenario_list(request):
+    scenarios = Scenario.objects.visible_to(request.user).with_content()
+    return render(request, "roles/scenario_list.html", {"scenarios": scenarios})
+
+
+@require_safe
+def scenario_detail(request, slug):
+    scenario, moved = get_by_slug(Scenario.objects.visible_to(request.user).with_content(), slug)
+    if moved:
+        return moved
+    context = {
+        "scenario": scenario,
+        "meta_title": scenario.title,
+        "meta_description": scenario.situation,
+    }
+    return render(request, "roles/scenario_detail.html", context)
+
+
+@require_safe
+def workplace_detail(request, slug):
+    workplace, moved = get_by_slug(Workplace.objects.visible_to(request.user).with_content(), slug)
+    if moved:
+        return moved
+    context = {
+        "workplace": workplace,
+        "meta_title": workplace.name,
+        "meta_description": workplace.description,
+    }
+    return render(request, "roles/workplace_detail.html", context)
+
+
+@require_safe
+def about(request):
+    return render(request, "roles/about.html", {"sources": Source.objects.all()})
+
+
+def reverse_permalink(obj) -> str:
+    if isinstance(obj, Role):
+        return reverse("role-permalink", kwargs={"key": obj.key})
+    return reverse("quality-permalink", kwargs={"slug": obj.slug})
+
+
+def _negotiated(request, obj):
+    """Redirect a language-neutral link to `obj` in the reader's language.
 
     The language comes from the cookie the language switcher sets, then Accept-Language, then the
     default; the redirect is temporary and varies on both, so no cache serves one reader's language
     to another.
     """
-    role = get_object_or_404(_visible_roles(request), key=key)
     with override(get_language_from_request(request)):
-        response = redirect(role)
+        response = redirect(obj)
     patch_vary_headers(response, ["Cookie", "Accept-Language"])
     return response
+
+
+@require_safe
+def role_permalink(request, key):
+    """A language-neutral link for job postings: /roles/<key>/."""
+    return _negotiated(request, get_object_or_404(Role.objects.visible_to(request.user), key=key))
+
+
+@require_safe
+def quality_permalink(request, slug):
+    """A language-neutral link to a quality: /qualities/<slug>/."""
+    quality, moved = get_by_slug(Quality.objects.visible_to(request.user), slug)
+    if moved:
+        patch_vary_headers(moved, ["Cookie", "Accept-Language"])
+        return moved
+    return _negotiated(request, quality)
+
+
+@require_safe
+def switch_language(request, code):
+    """The language switcher: remember the reader's choice, then show the same page in it."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    response = redirect(translate_url(target, code))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
+
+
+@require_safe
+def robots_txt(request):
+    sitemap = request.build_absolute_uri("/sitemap.xml")
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /language/",
+        f"Sitemap: {sitemap}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 ERRORS = {

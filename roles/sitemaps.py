@@ -1,0 +1,40 @@
+"""/sitemap.xml: every public page in every language, with its hreflang alternates."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from roles.models import Quality, Role, Scenario, Workplace
+
+
+class _Localized(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class PageSitemap(_Localized):
+    def items(self):
+        return ["roles:home", "roles:scenario-list", "roles:about"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class ContentSitemap(_Localized):
+    def __init__(self, model):
+        self.model = model
+
+    def items(self):
+        return self.model.objects.published().order_by("pk")
+
+    def lastmod(self, obj):
+        return obj.updated_at
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "roles": ContentSitemap(Role),
+    "qualities": ContentSitemap(Quality),
+    "scenarios": ContentSitemap(Scenario),
+    "workplaces": ContentSitemap(Workplace),
+}

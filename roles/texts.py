@@ -1,0 +1,31 @@
+"""Which language a shown text is really in.
+
+modeltranslation falls back silently (and cannot tell that it did, its issue #796); a page must say
+when a part is shown in another language, and mark that part with its own `lang`.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import get_language
+from modeltranslation.utils import build_localized_fieldname, resolution_order
+
+
+@dataclass(frozen=True)
+class Text:
+    value: str
+    language: str  # the language the value is written in
+    fallback: bool  # True when that is not the page's language
+
+    def __str__(self):
+        return self.value
+
+
+def text(obj: models.Model, field: str, language: str | None = None) -> Text:
+    """The text of `field` in `language` (the active one by default), along the fallback chain."""
+    language = language or get_language()
+    for code in resolution_order(language):
+        value = getattr(obj, build_localized_fieldname(field, code), None)
+        if value:
+            return Text(value, code, code != language)
+    return Text("", language, False)
