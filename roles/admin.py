@@ -27,6 +27,7 @@ from roles.models import (
     Workplace,
 )
 from roles.seeding import PARKING
+from roles.slugs import remember_former_slug
 
 ORIGIN_BADGES = {
     Origin.SOURCE: _("from the source"),
@@ -96,6 +97,12 @@ class ContentAdmin(TabbedTranslationAdmin):
     def get_list_display(self, request):
         columns = [language_column(code, name) for code, name in settings.LANGUAGES]
         return [*super().get_list_display(request), *columns]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "slug" in form.changed_data:
+            # The old address keeps working: it answers 301 to the new one.
+            remember_former_slug(obj=obj, former=form.initial.get("slug", ""))
 
 
 class OrderedInlineFormSet(BaseInlineFormSet):

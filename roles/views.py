@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, translate_url
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language_from_request, override
+from django.utils.translation import get_language_from_path, get_language_from_request, override
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -137,10 +137,14 @@ def switch_language(request, code):
     """The language switcher: remember the reader's choice, then show the same page in it."""
     if code not in dict(settings.LANGUAGES):
         raise Http404
-    target = request.GET.get("next", "/")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "/"
-    response = redirect(translate_url(target, code))
+    target = request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        # translate_url resolves the path in the active language: that of the page we come from.
+        with override(get_language_from_path(target) or settings.LANGUAGE_CODE):
+            response = redirect(translate_url(target, code))
+    else:
+        with override(code):
+            response = redirect("roles:home")
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         code,

@@ -21,10 +21,10 @@ def test_every_role_page_renders_in_every_language(client, seeded, key, language
             assert f'id="{section}"' in content
 
 
-def test_the_home_page_lists_the_roles_from_entry_level_up(client, seeded):
+def test_the_home_page_draws_the_ladder_from_the_top_step_down(client, seeded):
     response = client.get("/da/")
     assert response.status_code == 200
-    titles = [role.title_da for role in Role.objects.order_by("level")]
+    titles = [role.title_da for role in Role.objects.order_by("-level")]
     content = response.content.decode()
     assert [content.index(title) for title in titles] == sorted(content.index(t) for t in titles)
 
@@ -53,8 +53,8 @@ def test_an_unpublished_role_is_hidden_from_readers_and_previewed_for_editors(
 
 def test_the_language_switcher_links_to_the_same_page(client, seeded):
     content = client.get("/el/roles/agent/").content.decode()
-    assert 'href="/nb/roles/agent/"' in content
-    assert 'href="/da/roles/agent/"' in content
+    assert 'href="/language/nb/?next=%2Fnb%2Froles%2Fagent%2F"' in content
+    assert 'href="/language/da/?next=%2Fda%2Froles%2Fagent%2F"' in content
 
 
 def test_a_missing_translation_falls_back_along_the_chain(client, seeded):
