@@ -9,13 +9,19 @@ MANAGE := $(BIN)/python manage.py
 DEV := DEBUG=1
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-insecure-key-for-tests-only}
 
-.PHONY: run test install messages migrate seed superuser lint format check clean
+.PHONY: run test browser-tools install messages migrate seed superuser lint format check clean
 
 run: install messages migrate seed ## Serve the site on SQLite at http://127.0.0.1:$(PORT)/
 	$(DEV) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: install messages ## The whole test suite (SQLite unless DATABASE_URL is set)
+test: install messages browser-tools ## The whole test suite (SQLite unless DATABASE_URL is set)
 	$(TEST_ENV) $(BIN)/pytest $(ARGS)
+
+# axe-core (npm) for the accessibility tests; Chromium itself comes from Debian (see README).
+browser-tools:
+	@if command -v npm >/dev/null; then \
+	  [ -f node_modules/axe-core/axe.min.js ] || npm ci --silent --no-audit --no-fund; \
+	else echo "npm not found: the accessibility tests will be skipped"; fi
 
 install: $(BIN)/.installed
 
@@ -48,4 +54,4 @@ format: install
 check: lint test ## What CI runs
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles node_modules .pytest_cache .ruff_cache

@@ -1,0 +1,91 @@
+"""The public site in a real browser: language switching, the copy-link control, printing, WCAG."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+def test_switching_language_lands_on_the_same_role_and_is_remembered(page, seeded):
+    page.goto("/nb/roles/agent/#duties")
+
+    page.click("nav.languages a[hreflang='el']")
+
+    page.wait_for_url("**/el/roles/agent/")
+    assert page.locator("html").get_attribute("lang") == "el"
+    page.goto("/roles/manager/")  # a permalink from a job posting
+    page.wait_for_url("**/el/roles/manager/")
+    assert page.errors == []
+
+
+def test_the_copy_link_control_copies_the_permalink(page, live_server, seeded):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page.goto("/da/roles/manager/")
+
+    page.click("button.copy-button")
+
+    assert page.locator(".copy-status").inner_text() != ""
+    assert page.evaluate("navigator.clipboard.readText()") == f"{live_server.url}/roles/manager/"
+    assert page.errors == []
+
+
+def test_without_javascript_the_link_is_shown_to_copy_by_hand(browser, live_server, seeded):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/el/roles/agent/")
+
+    assert page.locator("#permalink").is_visible()
+    assert page.locator("#permalink").input_value() == f"{live_server.url}/roles/agent/"
+    assert not page.locator("button.copy-button").is_visible()
+    context.close()
+
+
+def test_a_role_page_prints_without_navigation_and_with_its_links(page, seeded):
+    page.goto("/nb/roles/associate/")
+    page.emulate_media(media="print")
+
+    assert not page.locator(".site-header").is_visible()
+    assert not page.locator("#share").is_visible()
+    shown = page.evaluate(
+        "getComputedStyle(document.querySelector('#qualities dt a'), '::after').content"
+    )
+    assert "/nb/qualities/" in shown
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/{lang}/",
+        "/{lang}/roles/agent/",
+        "/{lang}/qualities/patience/",
+        "/{lang}/scenarios/faulty-device/",
+    ],
+)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_page_has_a_wcag_2_1_aa_violation(page, seeded, lang, path):
+    if not AXE.exists():
+        message = "axe-core is missing: run `npm ci` (make test does when npm is installed)"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    page.goto(path.format(lang=lang))
+    page.add_script_tag(path=str(AXE))
+
+    result = page.evaluate(
+        "axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+
+    assert result["passes"]  # axe did check the page
+    violations = [
+        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+    assert violations == [], json.dumps(violations, indent=1)
