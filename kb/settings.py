@@ -54,6 +54,11 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-development-key-never-use-in-production"
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+# Behind a TLS-terminating proxy, absolute links (canonical, hreflang, permalinks, sitemap) must say
+# https: trust the proxy's X-Forwarded-Proto. Only set this when the proxy always sets that header.
+if envbool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_FAILURE_VIEW = "roles.views.csrf_failure"
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [

@@ -21,5 +21,6 @@ urlpatterns = [
 urlpatterns += i18n_patterns(path("", include("roles.urls")))
 
 handler400 = "roles.views.bad_request"
+handler403 = "roles.views.permission_denied"
 handler404 = "roles.views.page_not_found"
 handler500 = "roles.views.server_error"

@@ -1,38 +1,56 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.urls import reverse, translate_url
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, override
+
+
+def same_page_in(path: str, code: str) -> str:
+    """`path` in the language `code`: the same page, or that language's home page if the path is
+    not a page of the site (a 404)."""
+    translated = translate_url(path, code)
+    if translated == path and code != get_language():
+        with override(code):
+            return reverse("roles:home")
+    return translated
+
+
+def unprefixed(path: str) -> str:
+    """The language-neutral form of a page's path (x-default): the locale middleware sends it to
+    the reader's language, as the sitemap's x-default does."""
+    prefix = f"/{get_language()}/"
+    return "/" + path.removeprefix(prefix) if path.startswith(prefix) else path
 
 
 def languages(request):
-    """The page in every language: the switcher's links, hreflang alternates, Open Graph locales.
-
-    A view may name the page's language-neutral address as `x_default`; otherwise x-default is the
-    page in the default language.
-    """
+    """The page in every language: the switcher's links, hreflang alternates, Open Graph locales."""
     current = get_language()
     path = request.path
+    try:
+        request.get_host()
+        absolute = request.build_absolute_uri
+    except DisallowedHost:  # the 400 page for a bad Host header: no absolute links at all
+        absolute = None
     links = []
     for code, _name in settings.LANGUAGES:
-        url = translate_url(path, code)
+        url = same_page_in(path, code)
         switch = reverse("switch-language", args=[code])
         links.append(
             {
                 "code": code,
                 "name": get_language_info(code)["name_local"],
-                "url": url,
-                "absolute_url": request.build_absolute_uri(url),
-                "switch_url": f"{switch}?{urlencode({'next': url})}",
+                "absolute_url": absolute(url) if absolute else url,
+                "switch_url": f"{switch}?{urlencode({'next': path})}",
                 "current": code == current,
                 "og_locale": settings.OPEN_GRAPH_LOCALES.get(code, code),
             }
         )
-    return {
+    context = {
         "language_links": links,
-        "canonical_url": request.build_absolute_uri(path),
-        "default_language_url": request.build_absolute_uri(
-            translate_url(path, settings.LANGUAGE_CODE)
-        ),
         "og_locale": settings.OPEN_GRAPH_LOCALES.get(current, current),
     }
+    if absolute:
+        context["canonical_url"] = absolute(path)
+        context["x_default_url"] = absolute(unprefixed(path))
+    return context

@@ -1,19 +1,18 @@
 """What other systems read from a page: schema.org JSON-LD (link previews are in base.html)."""
 
-from django.utils.translation import get_language
-
 from roles.models import Role
 from roles.texts import text
 
 
 def occupation(role: Role, request) -> dict:
     """schema.org Occupation for a role page (the duties and qualities must be prefetched)."""
+    title = text(role, "title")
     data = {
         "@context": "https://schema.org",
         "@type": "Occupation",
-        "name": text(role, "title").value,
+        "name": title.value,
         "description": text(role, "summary").value,
-        "inLanguage": get_language(),
+        "inLanguage": title.language,  # the language of the name, which may have fallen back
         "url": request.build_absolute_uri(role.get_absolute_url()),
         "responsibilities": [text(duty, "text").value for duty in role.duties.all()],
         "skills": [text(link.quality, "name").value for link in role.role_qualities.all()],

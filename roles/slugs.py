@@ -30,4 +30,6 @@ def get_by_slug(queryset: models.QuerySet, slug: str):
     target = queryset.filter(pk=former.object_id).first() if former else None
     if target is None:
         raise Http404
-    return None, redirect(target, permanent=True)
+    moved = redirect(target, permanent=True)
+    moved.target = target
+    return None, moved

@@ -3,21 +3,30 @@ from itertools import groupby
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, translate_url
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language_from_path, get_language_from_request, override
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from roles.context_processors import same_page_in
 from roles.metadata import occupation
 from roles.models import Quality, Role, Scenario, Source, Workplace
 from roles.slugs import get_by_slug
 
 
+def visible_next(role, user):
+    """The role this one leads to, if the reader may see it."""
+    step = role.leads_to
+    return step if step and (step.published or user.is_staff) else None
+
+
 @require_safe
 def home(request):
     roles = Role.objects.visible_to(request.user).select_related("leads_to").order_by("-level")
+    for role in roles:
+        role.next_role = visible_next(role, request.user)
     ladder = [(level, list(step)) for level, step in groupby(roles, key=lambda r: r.level)]
     context = {
         "ladder": ladder,
@@ -31,15 +40,12 @@ def home(request):
 @require_safe
 def role_detail(request, key):
     role = get_object_or_404(Role.objects.visible_to(request.user).with_content(), key=key)
-    next_role = role.leads_to
-    if next_role and not (next_role.published or request.user.is_staff):
-        next_role = None
+    next_role = visible_next(role, request.user)
     context = {
         "role": role,
         "next_role": next_role,
         "occupation": occupation(role, request),
         "permalink": request.build_absolute_uri(reverse_permalink(role)),
-        "x_default": request.build_absolute_uri(reverse_permalink(role)),
         "meta_title": role.title,
         "meta_description": role.summary,
     }
@@ -53,7 +59,6 @@ def quality_detail(request, slug):
         return moved
     context = {
         "quality": quality,
-        "x_default": request.build_absolute_uri(reverse_permalink(quality)),
         "meta_title": quality.name,
         "meta_description": quality.description,
     }
@@ -126,9 +131,8 @@ def role_permalink(request, key):
 def quality_permalink(request, slug):
     """A language-neutral link to a quality: /qualities/<slug>/."""
     quality, moved = get_by_slug(Quality.objects.visible_to(request.user), slug)
-    if moved:
-        patch_vary_headers(moved, ["Cookie", "Accept-Language"])
-        return moved
+    if moved:  # a former slug: to the current language-neutral link, for good
+        return redirect(reverse_permalink(moved.target), permanent=True)
     return _negotiated(request, quality)
 
 
@@ -138,10 +142,13 @@ def switch_language(request, code):
     if code not in dict(settings.LANGUAGES):
         raise Http404
     target = request.GET.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        # translate_url resolves the path in the active language: that of the page we come from.
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    if safe:
+        # The page we come from is resolved in its own language.
         with override(get_language_from_path(target) or settings.LANGUAGE_CODE):
-            response = redirect(translate_url(target, code))
+            response = redirect(same_page_in(target, code))
     else:
         with override(code):
             response = redirect("roles:home")
@@ -169,6 +176,10 @@ def robots_txt(request):
 
 
 ERRORS = {
+    403: (
+        _("Request refused"),
+        _("The site refused this request. If you sent a form, reload the page and try again."),
+    ),
     400: (
         _("Bad request"),
         _("The site could not understand this request. Please check the address and try again."),
@@ -193,12 +204,20 @@ ERRORS = {
 def error_page(request, status: int):
     """The error pages, in the reader's language and the site's design (handler400/404/500)."""
     heading, message = ERRORS[status]
-    context = {"heading": heading, "message": message}
+    context = {"heading": heading, "message": message, "error_page": True}
     return render(request, "error.html", context, status=status)
 
 
 def bad_request(request, exception):
     return error_page(request, 400)
+
+
+def permission_denied(request, exception):
+    return error_page(request, 403)
+
+
+def csrf_failure(request, reason=""):
+    return error_page(request, 403)
 
 
 def page_not_found(request, exception):

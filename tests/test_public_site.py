@@ -88,6 +88,7 @@ def test_every_page_in_every_language(client, seeded, page, lang):
 
     assert page_head.html_lang == lang
     assert page_head.title.strip()
+    assert page_head.meta["og:title"][0] in page_head.title  # the object's own name, or the site's
     assert page_head.h1 == 1
     canonical = [link["href"] for link in page_head.links if link.get("rel") == "canonical"]
     assert canonical == [f"http://testserver{url}"]
@@ -153,7 +154,26 @@ def test_a_missing_translation_is_shown_in_another_language_and_says_so(client, 
     assert f'<div lang="nb" class="fallback"><p>{agent.summary_nb}</p></div>' in content
     duty = agent.duties.get(order=1)
     assert f'<span lang="nb" class="fallback">{duty.text_nb}</span>' in content
-    assert content.count("Endnu ikke oversat: vises på norsk (bokmål).") == 2
+    # The language is named in the reader's language.
+    assert content.count("Endnu ikke oversat: vises på norsk bokmål.") == 2
+
+
+def test_a_fallback_note_stays_out_of_headings_and_link_names(client, seeded):
+    Role.objects.filter(key="agent").update(title_el="")
+
+    content = client.get("/el/roles/agent/").content.decode()
+
+    note = "Δεν έχει μεταφραστεί ακόμη: εμφανίζεται στα Νορβηγικά (Μποκμάλ)."
+    assert re.search(
+        r'<h1><span lang="nb" class="fallback">Kundeserviceagent</span></h1>\s*'
+        r'<small class="fallback-note">' + re.escape(note),
+        content,
+    )
+    home = client.get("/el/").content.decode()
+    assert re.search(
+        r'<a href="/el/roles/agent/"><span lang="nb" class="fallback">Kundeserviceagent</span></a>',
+        home,
+    )
 
 
 def test_section_anchors_are_the_same_in_every_language(client, seeded):
@@ -318,3 +338,46 @@ def test_every_public_page_keeps_to_its_query_budget(client, seeded, django_asse
     for page in PAGES:
         with django_assert_max_num_queries(10):
             assert client.get(page.format(lang="el")).status_code == 200
+
+
+def test_a_draft_role_is_not_named_on_the_home_page(seeded):
+    Role.objects.filter(key="manager").update(published=False, title_nb="HEMMELIG UTKAST")
+    assert "HEMMELIG UTKAST" not in Client().get("/nb/").content.decode()
+
+
+@pytest.mark.parametrize("host", ["evil.example", "localhost:80x", "a b"])
+def test_a_bad_host_gets_the_400_page(seeded, host):
+    response = Client().get("/nb/", HTTP_HOST=host)
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert 'name="robots" content="noindex"' in content and "site.css" in content
+
+
+@pytest.mark.parametrize("url", ["/el/roles/cashier/x/", "/el/nothing/"])
+def test_the_switcher_on_a_404_page_leads_to_the_other_languages_home(client, url):
+    content = client.get(url).content.decode()
+    assert 'name="robots" content="noindex"' in content
+    assert 'rel="canonical"' not in content
+    switch = re.search(r'<a href="(/language/da/[^"]+)"', content)[1].replace("&amp;", "&")
+    assert client.get(switch).headers["Location"] == "/da/"
+
+
+def test_a_form_post_without_a_token_gets_the_sites_403_page(seeded):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/el/roles/agent/")
+    assert response.status_code == 403
+    assert '<html lang="el">' in response.content.decode()
+    assert "site.css" in response.content.decode()
+
+
+def test_a_renamed_qualitys_old_permalink_goes_to_its_new_permalink(client, seeded):
+    from roles.slugs import remember_former_slug
+
+    quality = Quality.objects.get(slug="patience")
+    quality.slug = "patience-and-calm"
+    quality.save()
+    remember_former_slug(obj=quality, former="patience")
+
+    response = client.get("/qualities/patience/")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/qualities/patience-and-calm/"

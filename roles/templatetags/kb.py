@@ -3,9 +3,9 @@
 import json
 
 from django import template
+from django.conf import settings
 from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from roles.texts import text as text_of
@@ -13,19 +13,28 @@ from roles.texts import text as text_of
 register = template.Library()
 
 
+def _note(shown) -> str:
+    # The language's name as the reader's language calls it (from settings.LANGUAGES).
+    name = dict(settings.LANGUAGES)[shown.language]
+    return format_html(
+        '<small class="fallback-note">{}</small>',
+        _("Not yet translated: shown in %(language)s.") % {"language": name},
+    )
+
+
 @register.simple_tag
-def text(obj, field, paragraphs=False, steps=False):
+def text(obj, field, paragraphs=False, steps=False, note=True):
     """A translated text; in another language than the page's, marked with its `lang` and a note.
 
     `paragraphs=True` renders blank-line separated paragraphs as <p> elements; `steps=True` renders
-    one list item per line.
+    one list item per line. Inside headings and links pass `note=False` and put
+    `{% fallback_note obj field %}` after the element, so the note is not part of its name.
     """
     shown = text_of(obj, field)
     if steps:
         lines = [line.strip() for line in shown.value.splitlines() if line.strip()]
-        value = format_html(
-            "<ol>{}</ol>", format_html_join("", "<li>{}</li>", ((line,) for line in lines))
-        )
+        items = format_html_join("", "<li>{}</li>", ((line,) for line in lines))
+        value = format_html("<ol>{}</ol>", items)
     elif paragraphs:
         # linebreaks() escapes the text before adding its <p> and <br> elements.
         value = mark_safe(linebreaks(shown.value, autoescape=True))  # noqa: S308
@@ -33,15 +42,18 @@ def text(obj, field, paragraphs=False, steps=False):
         value = shown.value
     if not shown.fallback:
         return format_html("{}", value)
-    note = format_html(
-        '<small class="fallback-note">{}</small>',
-        _("Not yet translated: shown in %(language)s.")
-        % {"language": get_language_info(shown.language)["name_local"]},
-    )
     element = "div" if paragraphs or steps else "span"
-    return format_html(
-        '<{0} lang="{1}" class="fallback">{2}</{0}> {3}', element, shown.language, value, note
+    marked = format_html(
+        '<{0} lang="{1}" class="fallback">{2}</{0}>', element, shown.language, value
     )
+    return format_html("{} {}", marked, _note(shown)) if note else marked
+
+
+@register.simple_tag
+def fallback_note(obj, field):
+    """The note for a text shown in another language, for use after a heading or link."""
+    shown = text_of(obj, field)
+    return _note(shown) if shown.fallback else ""
 
 
 @register.filter
