@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.sitemaps",
+    "reversion",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "roles",

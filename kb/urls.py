@@ -3,10 +3,12 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from roles import views
+from roles import admin_translation_files, admin_views, views
 from roles.sitemaps import SITEMAPS
 
 urlpatterns = [
+    path("admin/translation-files/", include(admin_translation_files.urls())),
+    path("admin/content/", include(admin_views.urls())),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("language/<str:code>/", views.switch_language, name="switch-language"),

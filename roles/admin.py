@@ -12,8 +12,10 @@ from modeltranslation.admin import (
     TranslationStackedInline,
 )
 from modeltranslation.utils import build_localized_fieldname
+from reversion.admin import VersionAdmin
 
 from roles.completeness import missing_fields
+from roles.editorial import EditorialAdminMixin, EditorialInlineMixin
 from roles.models import (
     Duty,
     Origin,
@@ -84,8 +86,8 @@ class MissingInLanguageFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ContentAdmin(TabbedTranslationAdmin):
-    """Tabs per language, completeness columns and the "missing in" filter."""
+class ContentAdmin(EditorialAdminMixin, VersionAdmin, TabbedTranslationAdmin):
+    """Tabs per language, completeness columns, the "missing in" filter, review state, history."""
 
     list_filter = [MissingInLanguageFilter]
     readonly_fields = ["created_at", "updated_at"]
@@ -93,6 +95,7 @@ class ContentAdmin(TabbedTranslationAdmin):
 
     class Media:
         css = {"all": ["admin/kb-admin.css"]}
+        js = ["admin/kb-status-tabs.js"]
 
     def get_list_display(self, request):
         columns = [language_column(code, name) for code, name in settings.LANGUAGES]
@@ -139,7 +142,7 @@ class OrderedInlineFormSet(BaseInlineFormSet):
         return super().save(commit)
 
 
-class DutyInline(TranslationStackedInline):
+class DutyInline(EditorialInlineMixin, TranslationStackedInline):
     model = Duty
     formset = OrderedInlineFormSet
     extra = 0
@@ -148,7 +151,7 @@ class DutyInline(TranslationStackedInline):
     ordering = ["order"]
 
 
-class RoleQualityInline(TranslationStackedInline):
+class RoleQualityInline(EditorialInlineMixin, TranslationStackedInline):
     model = RoleQuality
     formset = OrderedInlineFormSet
     extra = 0
@@ -163,7 +166,7 @@ class QualityRoleInline(RoleQualityInline):
     ordering = ["role__level"]
 
 
-class RoleScenarioInline(admin.TabularInline):
+class RoleScenarioInline(EditorialInlineMixin, admin.TabularInline):
     model = RoleScenario
     formset = OrderedInlineFormSet
     extra = 0

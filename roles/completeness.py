@@ -11,7 +11,7 @@ from operator import or_
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from modeltranslation.translator import translator
+from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
 
 # Translated fields that are not texts to translate.
@@ -23,8 +23,11 @@ def languages() -> list[str]:
 
 
 def text_fields(model: type[models.Model]) -> list[str]:
-    """The translated text fields of a model, in declaration order."""
-    options = translator.get_options_for_model(model)
+    """The translated text fields of a model, in declaration order (none if it has none)."""
+    try:
+        options = translator.get_options_for_model(model)
+    except NotRegistered:
+        return []
     return [name for name in options.fields if name not in NOT_TEXT]
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
@@ -29,6 +30,7 @@ from roles.models import (
     Workplace,
 )
 from roles.seed_files import Item, SeedError, clean_text, read_seed_files
+from roles.translation_status import record_written, texts_in
 
 # Relation fields of the seed files: the model they point to and that model's key field.
 MANY = {"sources": (Source, "key"), "workplaces": (Workplace, "slug")}
@@ -51,7 +53,9 @@ def load_seeds(*, directory: Path | None = None, force: bool = False) -> SeedRep
     data = read_seed_files(Path(directory or settings.SEEDS_DIR))
     loader = _Loader(force=force)
     try:
-        with transaction.atomic():
+        # One revision for what a load writes, so the history starts with the seed content.
+        with transaction.atomic(), reversion.create_revision():
+            reversion.set_comment("Loaded from the seed files")
             loader.load(data)
     except (ValidationError, DatabaseError) as error:
         messages = getattr(error, "messages", None) or [str(error)]
@@ -174,6 +178,7 @@ class _Loader:
         if changes:
             # A new position is given by the caller, which moves a role's objects together.
             self.write(obj, {name: value for name, value in changes.items() if name != "order"})
+            record_written(obj, texts_in(type(obj), changes))
             if f"{kind} {key}" not in self.report.created:  # completing what this load made
                 self.report.updated.append(f"{kind} {key}: {', '.join(changes)}")
         return changes
@@ -183,6 +188,7 @@ class _Loader:
         obj = model(**fixed, **scalars)
         self.save(obj)
         self.write(obj, {n: v for n, v in values.items() if n in MANY})
+        record_written(obj, texts_in(model, [n for n, v in values.items() if v]))
         record = self.record(kind, identity)
         record.fingerprints = {n: _fingerprint(_normalise(v)) for n, v in values.items()}
         self.report.created.append(f"{kind} {identity}")

@@ -128,6 +128,18 @@ def _record(obj, texts, *, state, user) -> None:
         )
 
 
+def texts_in(model: type[models.Model], columns: Iterable[str]) -> list[tuple[str, str]]:
+    """The (field, language) texts that these column names hold (none for untranslated models)."""
+    if model not in TRANSLATED_MODELS:
+        return []
+    by_column = {
+        build_localized_fieldname(field, code): (field, code)
+        for field in text_fields(model)
+        for code in languages()
+    }
+    return [by_column[column] for column in columns if column in by_column]
+
+
 def changed_texts(before: dict[str, str], obj: models.Model) -> list[tuple[str, str]]:
     """The (field, language) texts of `obj` that differ from `before` ({column: text})."""
     changed = []

@@ -250,6 +250,7 @@ def test_renaming_a_slug_in_admin_keeps_the_old_links_working(editor_client, see
     assert reader.get("/el/qualities/patience-and-calm/").status_code == 200
 
     # Renamed back: the slug is current again, not a redirect to itself.
+    data = form_data(editor_client.get(url).content.decode(), "quality_form")
     data["slug"] = ["patience"]
     editor_client.post(url, data)
     assert reader.get("/el/qualities/patience/").status_code == 200

@@ -1,0 +1,204 @@
+"""The editorial workflow: review state, who may change what, no lost edits, history."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+
+from roles import translation_status
+from roles.models import Duty, Quality, Role
+from tests.helpers import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def role_url(role, view="change", *args):
+    return reverse(f"admin:roles_role_{view}", args=[role.pk, *args])
+
+
+def member(django_user_model, name, *groups):
+    user = django_user_model.objects.create_user(name, f"{name}@example.com", "pw", is_staff=True)
+    user.groups.add(*Group.objects.filter(name__in=groups))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def greek_translator(django_user_model):
+    return member(django_user_model, "eleni", "Translators (el)")
+
+
+@pytest.fixture
+def greek_reviewer(django_user_model):
+    return member(django_user_model, "nikos", "Reviewers (el)")
+
+
+def post_role(client, role, **changes):
+    url = role_url(role)
+    data = form_data(client.get(url).content.decode(), "role_form")
+    for name, value in changes.items():
+        data[name] = [value]
+    return client.post(url, data)
+
+
+def test_the_groups_exist_for_every_language(languages):
+    names = set(Group.objects.values_list("name", flat=True))
+    assert "Editors" in names
+    assert {f"Translators ({c})" for c in languages} | {
+        f"Reviewers ({c})" for c in languages
+    } <= names
+
+
+def test_changing_a_source_text_makes_its_translations_outdated(editor_client, seeded):
+    agent = Role.objects.get(key="agent")
+    assert translation_status.status_of(agent, "summary", "el") == "unreviewed"
+
+    assert post_role(editor_client, agent, summary_nb="Ny kildetekst.").status_code == 302
+
+    agent.refresh_from_db()
+    assert translation_status.status_of(agent, "summary", "el") == "outdated"
+    assert translation_status.status_of(agent, "summary", "da") == "outdated"
+    assert translation_status.status_of(agent, "title", "el") == "unreviewed"  # per field
+    # Updating the translation clears it.
+    assert post_role(editor_client, agent, summary_el="Νέο κείμενο.").status_code == 302
+    agent.refresh_from_db()
+    assert translation_status.status_of(agent, "summary", "el") == "unreviewed"
+    assert translation_status.status_of(agent, "summary", "da") == "outdated"
+
+
+def test_a_greek_translator_edits_greek_and_nothing_else(greek_translator, seeded):
+    agent = Role.objects.get(key="agent")
+
+    assert post_role(greek_translator, agent, title_el="Νέος τίτλος").status_code == 302
+    assert Role.objects.get(key="agent").title_el == "Νέος τίτλος"
+
+    for crafted in ({"title_da": "Ny titel"}, {"published": ""}, {"isco08": "4225"}):
+        response = post_role(greek_translator, agent, **crafted)
+        assert response.status_code == 200, crafted
+        assert "not yours to edit" in str(response.context["adminform"].form.non_field_errors())
+    agent = Role.objects.get(key="agent")
+    assert (agent.title_da, agent.published, agent.isco08) == ("Kundeserviceagent", True, "4222")
+
+
+def test_a_translator_may_not_change_another_languages_duty_inline(greek_translator, seeded):
+    agent = Role.objects.get(key="agent")
+    url = role_url(agent)
+    data = form_data(greek_translator.get(url).content.decode(), "role_form")
+    data["duties-0-text_da"] = ["Ændret af en uvedkommende."]
+
+    response = greek_translator.post(url, data)
+
+    assert response.status_code == 200
+    assert not Duty.objects.filter(text_da="Ændret af en uvedkommende.").exists()
+
+
+def test_a_translator_may_not_delete_add_or_publish(greek_translator, seeded):
+    agent = Role.objects.get(key="agent")
+    assert greek_translator.post(role_url(agent, "delete"), {"post": "yes"}).status_code == 403
+    assert greek_translator.get(reverse("admin:roles_quality_add")).status_code == 403
+    assert Role.objects.filter(key="agent").exists()
+
+
+def test_a_reviewer_marks_the_greek_texts_reviewed(greek_reviewer, greek_translator, seeded):
+    agent = Role.objects.get(key="agent")
+
+    assert greek_translator.post(role_url(agent, "review", "el")).status_code == 403
+    response = greek_reviewer.post(role_url(agent, "review", "el"))
+
+    assert response.status_code == 302
+    assert translation_status.status_of(agent, "title", "el") == "reviewed"
+    assert translation_status.status_of(agent, "title", "da") == "unreviewed"
+    assert greek_reviewer.post(role_url(agent, "review", "da")).status_code == 403
+
+
+def test_the_mark_reviewed_action_works_on_a_list(editor_client, seeded):
+    response = editor_client.post(
+        reverse("admin:roles_quality_changelist"),
+        {"action": "mark_reviewed_da", "_selected_action": [q.pk for q in Quality.objects.all()]},
+    )
+    assert response.status_code == 302
+    for quality in Quality.objects.all():
+        assert translation_status.status_of(quality, "name", "da") == "reviewed"
+    reviewed = editor_client.get(
+        reverse("admin:roles_quality_changelist"), {"status_da": "reviewed"}
+    )
+    assert len(reviewed.context["cl"].result_list) == Quality.objects.count()
+
+
+def test_the_second_of_two_concurrent_saves_is_refused_and_shows_the_first(
+    editor_client, seeded, django_user_model
+):
+    bob = member(django_user_model, "bob", "Editors")
+    agent = Role.objects.get(key="agent")
+    url = role_url(agent)
+    alice_form = form_data(editor_client.get(url).content.decode(), "role_form")
+    bob_form = form_data(bob.get(url).content.decode(), "role_form")
+
+    alice_form["summary_el"] = ["Η περίληψη της Αλίκης."]
+    assert editor_client.post(url, alice_form).status_code == 302
+    bob_form["summary_el"] = ["Η περίληψη του Μπομπ."]
+    response = bob.post(url, bob_form)
+
+    assert response.status_code == 200
+    message = str(response.context["adminform"].form.non_field_errors())
+    assert "Someone else saved this page" in message
+    assert "Η περίληψη της Αλίκης." in message
+    assert Role.objects.get(key="agent").summary_el == "Η περίληψη της Αλίκης."
+
+
+def test_a_restored_revision_brings_back_every_languages_text(editor_client, seeded):
+    agent = Role.objects.get(key="agent")
+    original = {c: getattr(agent, f"title_{c}") for c in ("nb", "el", "da")}
+    post_role(editor_client, agent, title_nb="A", title_el="Β", title_da="C")
+    history = editor_client.get(role_url(agent, "history"))
+    seeded_version = history.context["changes"][-1]  # the oldest: the seed content
+    restore = seeded_version["restore_url"]
+
+    editor_client.post(restore, form_data(editor_client.get(restore).content.decode(), "role_form"))
+
+    agent.refresh_from_db()
+    assert {c: getattr(agent, f"title_{c}") for c in ("nb", "el", "da")} == original
+    diff = history.context["changes"][0]["diff"]
+    assert {row["field"].rsplit(" ", 1)[-1] for row in diff} >= {"[el]", "[da]", "[nb]"}
+
+
+def test_a_deleted_quality_can_be_recovered(editor_client, seeded):
+    quality = Quality.objects.get(slug="listening")
+    url = reverse("admin:roles_quality_change", args=[quality.pk])
+    editor_client.post(url, form_data(editor_client.get(url).content.decode(), "quality_form"))
+    editor_client.post(reverse("admin:roles_quality_delete", args=[quality.pk]), {"post": "yes"})
+    assert not Quality.objects.filter(slug="listening").exists()
+
+    recover_list = editor_client.get(reverse("admin:roles_quality_recoverlist"))
+    assert (
+        "listening" in recover_list.content.decode()
+        or quality.name_nb in recover_list.content.decode()
+    )
+
+
+def test_the_dashboard_shows_each_languages_state_and_links_to_the_tab(editor_client, seeded):
+    Role.objects.filter(key="agent").update(summary_da="")
+
+    response = editor_client.get(reverse("translation-dashboard"))
+
+    assert response.status_code == 200
+    danish = next(r for r in response.context["reports"] if r["code"] == "da")
+    assert danish["complete"] < 100
+    agent = Role.objects.get(key="agent")
+    assert [m["url"] for m in danish["missing"]] == [
+        f"/admin/roles/role/{agent.pk}/change/#tab_id_summary_da"
+    ]
+    assert "<meter" in response.content.decode()
+
+
+def test_recent_changes_lists_who_changed_what(editor_client, seeded):
+    post_role(editor_client, Role.objects.get(key="agent"), title_el="Αλλαγή")
+    content = editor_client.get(reverse("recent-changes")).content.decode()
+    assert "alice" in content and "Kundeserviceagent" in content
+
+
+def test_the_source_text_is_shown_beside_each_translation(editor_client, seeded):
+    agent = Role.objects.get(key="agent")
+    form = editor_client.get(role_url(agent)).context["adminform"].form
+    assert agent.summary_nb in str(form.fields["summary_el"].help_text)
