@@ -29,7 +29,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from roles import identifiers, translation_status
 from roles.completeness import languages, text_fields
-from roles.models import Duty, RoleQuality
+from roles.models import Duty, Origin, RoleQuality
 from roles.seed_files import clean_text
 from roles.translation_status import MISSING, OUTDATED, REVIEWED, UNREVIEWED
 
@@ -362,6 +362,11 @@ def _apply(changes, confirmed, language, objects, user) -> None:
     for identifier, names in by_object.items():
         obj = objects[identifier]
         columns = [build_localized_fieldname(name, language) for name in names]
+        # The texts are now the translators' own: no longer stated from a source article.
+        origin = build_localized_fieldname("origin", language)
+        if hasattr(obj, origin):
+            setattr(obj, origin, Origin.TEAM)
+            columns.append(origin)
         # updated_at moves too: admin forms opened before the import then refuse to overwrite it.
         auto = [f.name for f in obj._meta.concrete_fields if getattr(f, "auto_now", False)]
         obj.save(update_fields=columns + auto)

@@ -555,3 +555,16 @@ def test_a_crafted_confirm_for_another_language_is_refused(translator_client, ag
 
     assert response.status_code == 403
     assert Role.objects.get(pk=agent.pk).title_da == agent.title_da
+
+
+def test_imported_texts_are_the_teams_not_the_sources(seeded):
+    from roles.translation_files import export_po, import_po
+
+    po = export_po(language="el")
+    entry = next(e for e in po if e.msgctxt == "role:associate:title")
+    entry.msgstr = "Συνεργάτης εξυπηρέτησης"
+    import_po(path_or_text=str(po), dry_run=False)
+
+    associate = Role.objects.get(key="associate")
+    assert associate.title_el == "Συνεργάτης εξυπηρέτησης"
+    assert associate.origin_el == "team"
