@@ -132,8 +132,9 @@ class _Loader:
         return clean_text(value) if isinstance(value, str) else value
 
     def save(self, obj: models.Model, columns: list[str] | None = None) -> None:
-        """Validate as a form would (lengths, formats, constraints), then save."""
-        obj.full_clean(validate_unique=False)
+        """Validate as a form would (lengths, formats, choices), then save. The database checks the
+        constraints; what it refuses becomes a SeedError too."""
+        obj.full_clean(validate_unique=False, validate_constraints=False)
         if columns is None:
             obj.save()
         else:

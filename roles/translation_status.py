@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
 from roles.completeness import languages, text_fields
@@ -113,19 +114,30 @@ def mark_reviewed(obj: models.Model, language: str, *, user=None, fields=None) -
 
 
 def _record(obj, texts, *, state, user) -> None:
+    texts = list(texts)
+    if not texts:
+        return
     kind = ContentType.objects.get_for_model(obj)
+    changed_by = user if user is not None and user.is_authenticated else None
+    existing = {
+        (row.field, row.language): row
+        for row in TextStatus.objects.filter(content_type=kind, object_id=obj.pk)
+    }
+    new, updated = [], []
     for field, language in texts:
-        TextStatus.objects.update_or_create(
-            content_type=kind,
-            object_id=obj.pk,
-            field=field,
-            language=language,
-            defaults={
-                "state": state,
-                "source_fingerprint": fingerprint(value(obj, field, settings.LANGUAGE_CODE)),
-                "changed_by": user if user is not None and user.is_authenticated else None,
-            },
-        )
+        source = fingerprint(value(obj, field, settings.LANGUAGE_CODE))
+        row = existing.get((field, language))
+        if row is None:
+            row = TextStatus(content_type=kind, object_id=obj.pk, field=field, language=language)
+            new.append(row)
+        else:
+            updated.append(row)
+        row.state, row.source_fingerprint, row.changed_by = state, source, changed_by
+        row.changed_at = timezone.now()
+    TextStatus.objects.bulk_create(new)
+    TextStatus.objects.bulk_update(
+        updated, ["state", "source_fingerprint", "changed_by", "changed_at"]
+    )
 
 
 def texts_in(model: type[models.Model], columns: Iterable[str]) -> list[tuple[str, str]]:

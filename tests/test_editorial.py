@@ -76,7 +76,8 @@ def test_a_greek_translator_edits_greek_and_nothing_else(greek_translator, seede
     for crafted in ({"title_da": "Ny titel"}, {"published": ""}, {"isco08": "4225"}):
         response = post_role(greek_translator, agent, **crafted)
         assert response.status_code == 200, crafted
-        assert "not yours to edit" in str(response.context["adminform"].form.non_field_errors())
+        errors = response.context["adminform"].form.non_field_errors().as_data()
+        assert [error.code for error in errors] == ["locked"]
     agent = Role.objects.get(key="agent")
     assert (agent.title_da, agent.published, agent.isco08) == ("Kundeserviceagent", True, "4222")
 
@@ -141,9 +142,9 @@ def test_the_second_of_two_concurrent_saves_is_refused_and_shows_the_first(
     response = bob.post(url, bob_form)
 
     assert response.status_code == 200
-    message = str(response.context["adminform"].form.non_field_errors())
-    assert "Someone else saved this page" in message
-    assert "Η περίληψη της Αλίκης." in message
+    errors = response.context["adminform"].form.non_field_errors().as_data()
+    assert [error.code for error in errors] == ["stale"]
+    assert "Η περίληψη της Αλίκης." in str(errors[0].message)
     assert Role.objects.get(key="agent").summary_el == "Η περίληψη της Αλίκης."
 
 
