@@ -171,11 +171,17 @@ def test_a_deleted_quality_can_be_recovered(editor_client, seeded):
     editor_client.post(reverse("admin:roles_quality_delete", args=[quality.pk]), {"post": "yes"})
     assert not Quality.objects.filter(slug="listening").exists()
 
-    recover_list = editor_client.get(reverse("admin:roles_quality_recoverlist"))
-    assert (
-        "listening" in recover_list.content.decode()
-        or quality.name_nb in recover_list.content.decode()
+    from reversion.models import Version
+
+    deleted = Version.objects.get_deleted(Quality).get(object_id=str(quality.pk))
+    assert editor_client.get(reverse("admin:roles_quality_recoverlist")).status_code == 200
+    recover = reverse("admin:roles_quality_recover", args=[deleted.pk])
+    editor_client.post(
+        recover, form_data(editor_client.get(recover).content.decode(), "quality_form")
     )
+
+    recovered = Quality.objects.get(slug="listening")
+    assert (recovered.name_el, recovered.name_da) == (quality.name_el, quality.name_da)
 
 
 def test_the_dashboard_shows_each_languages_state_and_links_to_the_tab(editor_client, seeded):
