@@ -14,11 +14,11 @@ from modeltranslation.admin import (
 from modeltranslation.utils import build_localized_fieldname
 from reversion.admin import VersionAdmin
 
+from roles import translation_status
 from roles.completeness import missing_fields
 from roles.editorial import EditorialAdminMixin, EditorialInlineMixin
 from roles.models import (
     Duty,
-    Origin,
     Quality,
     Role,
     RoleQuality,
@@ -30,12 +30,6 @@ from roles.models import (
 )
 from roles.seeding import PARKING
 from roles.slugs import remember_former_slug
-
-ORIGIN_BADGES = {
-    Origin.SOURCE: _("from the source"),
-    Origin.TEAM: _("unreviewed"),
-    Origin.REVIEWED: _("reviewed"),
-}
 
 admin.site.site_header = _("Customer service knowledge base")
 admin.site.site_title = _("Knowledge base admin")
@@ -52,7 +46,7 @@ def localized(*fields: str) -> list[str]:
 
 
 def language_column(code: str, name):
-    """A list column: is the object complete in this language, and where its texts come from."""
+    """A list column: the state of the object's texts in this language, the most urgent first."""
 
     @admin.display(description=name)
     def column(obj):
@@ -64,9 +58,23 @@ def language_column(code: str, name):
                 ", ".join(missing),
                 text % {"count": len(missing)},
             )
-        origin = getattr(obj, build_localized_fieldname("origin", code), None) or Origin.TEAM
+        states = [
+            status.state
+            for (_obj, _field, language), status in translation_status.statuses([obj]).items()
+            if language == code
+        ]
+        outdated = states.count(translation_status.OUTDATED)
+        if outdated:
+            text = ngettext("%(count)d text outdated", "%(count)d texts outdated", outdated)
+            return format_html(
+                '<span class="kb-badge kb-badge--outdated">⚠ {}</span>', text % {"count": outdated}
+            )
+        if states and all(state == translation_status.REVIEWED for state in states):
+            return format_html(
+                '<span class="kb-badge kb-badge--reviewed">✔ {}</span>', _("reviewed")
+            )
         return format_html(
-            '<span class="kb-badge kb-badge--{}">✔ {}</span>', origin, ORIGIN_BADGES[origin]
+            '<span class="kb-badge kb-badge--unreviewed">✔ {}</span>', _("unreviewed")
         )
 
     column.__name__ = f"complete_{code}"
@@ -146,7 +154,7 @@ class DutyInline(EditorialInlineMixin, TranslationStackedInline):
     model = Duty
     formset = OrderedInlineFormSet
     extra = 0
-    fields = ["order", "key", "text", "origin", "sources"]
+    fields = ["order", "key", "text", "origin", "sources", "edit_token"]
     filter_horizontal = ["sources"]
     ordering = ["order"]
 
@@ -155,14 +163,14 @@ class RoleQualityInline(EditorialInlineMixin, TranslationStackedInline):
     model = RoleQuality
     formset = OrderedInlineFormSet
     extra = 0
-    fields = ["order", "quality", "note", "origin"]
+    fields = ["order", "quality", "note", "origin", "edit_token"]
     ordering = ["order"]
 
 
 class QualityRoleInline(RoleQualityInline):
     # Here the rows belong to different roles: their places are checked per role by the model.
     formset = BaseInlineFormSet
-    fields = ["role", "order", "note", "origin"]
+    fields = ["role", "order", "note", "origin", "edit_token"]
     ordering = ["role__level"]
 
 
@@ -170,13 +178,13 @@ class RoleScenarioInline(EditorialInlineMixin, admin.TabularInline):
     model = RoleScenario
     formset = OrderedInlineFormSet
     extra = 0
-    fields = ["order", "scenario"]
+    fields = ["order", "scenario", "edit_token"]
     ordering = ["order"]
 
 
 class ScenarioRoleInline(RoleScenarioInline):
     formset = BaseInlineFormSet
-    fields = ["role", "order"]
+    fields = ["role", "order", "edit_token"]
     ordering = ["role__level"]
 
 

@@ -13,14 +13,19 @@ from roles.editorial import STATE_LABELS, language_name
 
 
 def _link(obj, field, code) -> dict:
-    """A text in the dashboard's lists, linked to its object's form with the language tab open."""
+    """A text in the dashboard's lists, linked to the form it is edited in, with the language
+    tab open (a role's quality notes are edited on the role)."""
     opts = obj._meta
+    if admin.site.is_registered(type(obj)):
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        url += f"#tab_id_{build_localized_fieldname(field, code)}"
+    else:
+        url = reverse("admin:roles_role_change", args=[obj.role_id]) + "#role_qualities-group"
     return {
         "object": obj,
         "kind": opts.verbose_name,
         "field": opts.get_field(field).verbose_name,
-        "url": reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-        + f"#tab_id_{build_localized_fieldname(field, code)}",
+        "url": url,
     }
 
 

@@ -10,11 +10,16 @@ that never overwrite each other.
   refused with what they changed.
 """
 
+import json
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import format_lazy
@@ -25,6 +30,7 @@ from reversion.models import Version
 
 from roles import translation_status
 from roles.completeness import languages, text_fields
+from roles.seed_files import clean_text
 
 STATE_LABELS = {
     translation_status.MISSING: gettext_lazy("missing"),
@@ -67,23 +73,77 @@ def locked_fields(user, model, names) -> set[str]:
     return locked
 
 
+def state_token(obj: models.Model) -> str:
+    """A fingerprint of what an object holds now: a form remembers it, to notice later saves."""
+    values = {
+        field.attname: field.value_to_string(obj)
+        for field in obj._meta.concrete_fields
+        if not (getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+    }
+    return translation_status.fingerprint(json.dumps(values, sort_keys=True))
+
+
 class EditorialForm(forms.ModelForm):
-    """Disables what the user may not change, and refuses a POST that changes it anyway."""
+    """The rules every content form follows, the main form and each inline row alike:
+
+    - disables what the user may not change, and refuses a POST that changes it anyway;
+    - shows the source text under each translation;
+    - remembers what the object held when the form was opened (`edit_token`), and refuses to save
+      over a change someone saved since, showing what they changed.
+    """
 
     locked: set[str] = set()
+    edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in self.locked & set(self.fields):
             self.fields[name].disabled = True
+        if self.instance.pk:
+            self.fields["edit_token"].initial = state_token(self.instance)
+            self._show_sources()
+
+    def _show_sources(self):
+        for field in text_fields(type(self.instance)):
+            source = translation_status.value(self.instance, field, settings.LANGUAGE_CODE)
+            for code in languages():
+                name = build_localized_fieldname(field, code)
+                if code != settings.LANGUAGE_CODE and name in self.fields and source:
+                    self.fields[name].help_text = format_html(
+                        '<span class="kb-source"><strong>{}:</strong> {}</span>',
+                        _("Source text (%(language)s)")
+                        % {"language": language_name(settings.LANGUAGE_CODE)},
+                        source,
+                    )
 
     def clean(self):
         cleaned = super().clean()
+        self._refuse_locked_changes()
+        token = self.data.get(self.add_prefix("edit_token"))
+        if self.instance.pk and token and token != state_token(self.instance):
+            raise forms.ValidationError(
+                format_html(
+                    "{}<ul>{}</ul>",
+                    _(
+                        "Someone else saved “%(object)s” after you opened this page. Your changes "
+                        "were not saved; here is what they changed. Reload the page to edit "
+                        "their version."
+                    )
+                    % {"object": self.instance},
+                    format_html_join(
+                        "", "<li>{}</li>", ((line,) for line in self.their_changes(token))
+                    ),
+                ),
+                code="stale",
+            )
+        return cleaned
+
+    def _refuse_locked_changes(self):
         for name in sorted(self.locked & set(self.fields)):
             field = self.fields[name]
-            posted = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
             if self.add_prefix(name) not in self.data:
                 continue
+            posted = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
             field.disabled = False
             try:
                 changed = field.has_changed(self.get_initial_for_field(field, name), posted)
@@ -95,91 +155,45 @@ class EditorialForm(forms.ModelForm):
                     % {"field": field.label},
                     code="locked",
                 )
-        return cleaned
-
-
-class ConcurrencyForm(EditorialForm):
-    """Refuses a save over someone else's newer save of the same object."""
-
-    edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.saved_at():
-            self.fields["edit_token"].initial = self.saved_at()
-
-    def saved_at(self) -> str | None:
-        updated = getattr(self.instance, "updated_at", None) if self.instance.pk else None
-        return updated.isoformat() if updated else None
-
-    def clean(self):
-        cleaned = super().clean()
-        token = self.data.get(self.add_prefix("edit_token"))
-        if token and self.saved_at() and token != self.saved_at():
-            raise forms.ValidationError(
-                format_html(
-                    "{}<ul>{}</ul>",
-                    _(
-                        "Someone else saved this page after you opened it. Your changes were "
-                        "not saved; here is what they changed. Reload the page to edit their "
-                        "version."
-                    ),
-                    format_html_join(
-                        "", "<li>{}</li>", ((line,) for line in self.their_changes(token))
-                    ),
-                ),
-                code="stale",
-            )
-        return cleaned
 
     def their_changes(self, token: str) -> list[str]:
-        """What changed between the version the user opened and the one saved since."""
+        """What changed between the state the user opened and the one saved since."""
         versions = list(
             Version.objects.get_for_object(self.instance).select_related("revision__user")
         )
-        opened = next((v for v in versions if v.revision.date_created.isoformat() <= token), None)
-        latest = versions[0] if versions else None
-        if latest is None:
-            return [str(_("(the earlier version is not in the history)"))]
-        if opened is None or opened == latest:  # then show what the latest save itself changed
-            opened = versions[1] if len(versions) > 1 else None
-        if opened is None:
-            return [str(_("(the earlier version is not in the history)"))]
+        opened = next((v for v in versions if state_token(v._object_version.object) == token), None)
         lines = []
-        for name, old in opened.field_dict.items():
-            new = latest.field_dict.get(name)
-            if old != new and not name.endswith("_at"):
+        if opened is None:
+            lines.append(str(_("(the version you opened is not in the history)")))
+        else:
+            now = {
+                f.attname: getattr(self.instance, f.attname)
+                for f in self.instance._meta.concrete_fields
+            }
+            for row in field_changes(type(self.instance), opened.field_dict, now):
                 lines.append(
-                    format_html("{}: “{}” → “{}”", name, str(old or "")[:200], str(new or "")[:200])
+                    format_html(
+                        "{}: “{}” → “{}”",
+                        row["field"],
+                        str(row["old"] or "")[:200],
+                        str(row["new"] or "")[:200],
+                    )
                 )
-        who = latest.revision.user
-        if who:
-            lines.append(format_html(_("Saved by {} at {}"), who, latest.revision.date_created))
-        return lines or [str(_("(no text changed)"))]
+        if versions and versions[0].revision.user:
+            latest = versions[0].revision
+            lines.append(format_html(_("Saved by {} at {}"), latest.user, latest.date_created))
+        return lines
 
 
 class EditorialAdminMixin:
     """For the content admins: permissions by language, review state, history-safe saves."""
 
-    form = ConcurrencyForm
+    form = EditorialForm
     change_form_template = "admin/roles/change_form.html"
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.locked = locked_fields(request.user, self.model, form.base_fields)
-        # The source text beside each translation.
-        if obj is not None:
-            for field in text_fields(self.model):
-                source = translation_status.value(obj, field, settings.LANGUAGE_CODE)
-                for code in languages():
-                    name = build_localized_fieldname(field, code)
-                    if code != settings.LANGUAGE_CODE and name in form.base_fields and source:
-                        form.base_fields[name].help_text = format_html(
-                            '<span class="kb-source"><strong>{}:</strong> {}</span>',
-                            _("Source text (%(language)s)")
-                            % {"language": language_name(settings.LANGUAGE_CODE)},
-                            source,
-                        )
         return form
 
     def has_delete_permission(self, request, obj=None):
@@ -218,18 +232,38 @@ class EditorialAdminMixin:
         )
         changes = []
         for newer, older in zip(versions, [*versions[1:], None], strict=True):
+            diff = field_changes(self.model, older.field_dict if older else {}, newer.field_dict)
             changes.append(
                 {
                     "version": newer,
                     "restore_url": reverse(self._url_name("revision"), args=[object_id, newer.pk]),
-                    "diff": field_changes(
-                        self.model, older.field_dict if older else {}, newer.field_dict
-                    ),
+                    "diff": diff + self.row_changes(newer),
                 }
             )
         return super().history_view(
             request, object_id, {**(extra_context or {}), "changes": changes}
         )
+
+    def row_changes(self, version) -> list[dict]:
+        """What a save changed in the inline rows saved with the object (a role's duties...)."""
+        inline_models = {inline.model for inline in self.inlines}
+        rows = []
+        for row in version.revision.version_set.exclude(pk=version.pk).select_related(
+            "content_type"
+        ):
+            if row._model not in inline_models:
+                continue
+            previous = (
+                Version.objects.get_for_object_reference(row._model, row.object_id)
+                .filter(pk__lt=row.pk)
+                .first()
+            )
+            for change in field_changes(
+                row._model, previous.field_dict if previous else {}, row.field_dict
+            ):
+                change["field"] = f"{row.object_repr[:60]} – {change['field']}"
+                rows.append(change)
+        return rows
 
     # Review state
 
@@ -272,19 +306,87 @@ class EditorialAdminMixin:
         ]
 
     def review_view(self, request, object_id, code):
-        """Mark an object's texts in one language reviewed (POST from its status panel)."""
+        """Mark an object's texts in one language reviewed (POST from its status panel): its own
+        texts and those of its inline rows (a role's duties and notes)."""
+        change_url = reverse(self._url_name("change"), args=[object_id])
         if request.method != "POST":
-            return redirect(reverse(self._url_name("change"), args=[object_id]))
+            return redirect(change_url)
         if code not in languages() or not may_review(request.user, code):
             raise PermissionDenied
-        obj = get_object_or_404(self.model, pk=object_id)
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        # Only what the reviewer saw may be marked reviewed, and no typing may be lost.
+        token = request.POST.get("edit_token")
+        typed = any(
+            name in request.POST
+            and clean_text(request.POST[name])
+            != clean_text(translation_status.value(obj, field, code))
+            for field in text_fields(self.model)
+            for name in [build_localized_fieldname(field, code)]
+        )
+        if (token and token != state_token(obj)) or typed:
+            messages.error(
+                request,
+                _(
+                    "Nothing was marked reviewed: the page has unsaved changes, or someone saved "
+                    "it after you opened it. Save or reload it, read it again, then mark it."
+                ),
+            )
+            return redirect(change_url)
         count = translation_status.mark_reviewed(obj, code, user=request.user)
+        for row in self.inline_rows(obj):
+            count += translation_status.mark_reviewed(row, code, user=request.user)
         messages.success(
             request,
             _("%(count)d texts in %(language)s marked reviewed.")
             % {"count": count, "language": language_name(code)},
         )
-        return redirect(reverse(self._url_name("change"), args=[object_id]))
+        return redirect(change_url)
+
+    def inline_rows(self, obj) -> list[models.Model]:
+        """The rows of obj's inlines that have translated texts."""
+        rows = []
+        for inline in self.inlines:
+            if text_fields(inline.model):
+                fk = next(
+                    f
+                    for f in inline.model._meta.concrete_fields
+                    if f.is_relation and f.related_model is self.model
+                )
+                rows += list(inline.model.objects.filter(**{fk.name: obj}))
+        return rows
+
+    # Restore and recover: this object and its inline rows, never the rest of the revision.
+
+    def _reversion_revisionform_view(self, request, version, template_name, extra_context=None):
+        if not (
+            may_edit_structure(request.user)
+            and all(may_translate(request.user, c) for c in languages())
+        ):
+            raise PermissionDenied  # a restore may touch every field and language
+        # VersionAdmin reverts version.revision, which may hold many objects (a seed load, an
+        # import): narrow it to this object and the rows it was saved with.
+        version.revision.revert = lambda delete=False: self._restore(version)
+        return super()._reversion_revisionform_view(request, version, template_name, extra_context)
+
+    def _restore(self, version) -> None:
+        version.revert()
+        inline_models = {inline.model for inline in self.inlines}
+        for row in version.revision.version_set.exclude(pk=version.pk):
+            if row._model not in inline_models:
+                continue
+            owner = {
+                str(row.field_dict.get(f.attname))
+                for f in row._model._meta.concrete_fields
+                if f.is_relation and f.related_model is self.model
+            }
+            if str(version.object_id) in owner:
+                try:
+                    with transaction.atomic():
+                        row.revert()
+                except (IntegrityError, ValidationError):
+                    pass  # a row since moved or renamed keeps its current place
 
     def _url_name(self, view: str) -> str:
         return f"admin:{self.opts.app_label}_{self.opts.model_name}_{view}"

@@ -365,6 +365,9 @@ class TextStatus(models.Model):
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     state = models.CharField(_("state"), max_length=12, choices=State.choices)
     source_fingerprint = models.CharField(_("source fingerprint"), max_length=16, blank=True)
+    # The text itself when its state was recorded: a text changed by any other route (a restore,
+    # a script) is unreviewed again.
+    text_fingerprint = models.CharField(_("text fingerprint"), max_length=16, blank=True)
     changed_at = models.DateTimeField(_("changed"), auto_now=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -38,6 +38,8 @@ ONLY = (MISSING, OUTDATED, UNREVIEWED)
 FORMATS = ("po", "xliff")
 PROJECT = "Customer service roles (content)"
 FINGERPRINT = re.compile(r"source-fingerprint:\s*([0-9a-f]{16})")
+# The translation as exported: an import must not overwrite a text changed in admin since.
+TARGET_FINGERPRINT = re.compile(r"target-fingerprint:\s*([0-9a-f]{16})")
 # What identifiers.identify() reads besides the object itself.
 RELATED = {Duty: ("role",), RoleQuality: ("role", "quality")}
 XLIFF_STATES = {
@@ -175,7 +177,10 @@ def export_po(*, language: str, only: str | None = None) -> polib.POFile:
                 msgstr=unit.target,
                 flags=["fuzzy"] if unit.state == OUTDATED else [],
                 tcomment=f"status: {unit.state}",
-                comment=f"source-fingerprint: {translation_status.fingerprint(unit.source)}",
+                comment=(
+                    f"source-fingerprint: {translation_status.fingerprint(unit.source)}\n"
+                    f"target-fingerprint: {translation_status.fingerprint(unit.target)}"
+                ),
             )
         )
     return po
@@ -337,6 +342,16 @@ def _check_entries(po: polib.POFile, report: ImportReport, objects: dict) -> Non
                 report.confirmed.append(entry.msgctxt)
             else:
                 report.unchanged += 1
+            continue
+        exported = TARGET_FINGERPRINT.search(f"{entry.comment}\n{entry.tcomment}")
+        if exported and exported[1] != translation_status.fingerprint(old):
+            errors.append(
+                _(
+                    "%(where)s: the translation of %(context)s was changed after the file was "
+                    "exported (now %(text)r): export it again so that no change is lost."
+                )
+                % {"where": where, "context": entry.msgctxt, "text": short(old)}
+            )
             continue
         column = build_localized_fieldname(name, language)
         try:

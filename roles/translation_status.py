@@ -67,7 +67,7 @@ def _state(obj, field, language, row) -> Status:
     text = value(obj, field, language)
     if not text:
         return Status(MISSING)
-    if row is None:
+    if row is None or (row.text_fingerprint and row.text_fingerprint != fingerprint(text)):
         return Status(UNREVIEWED)
     if language != settings.LANGUAGE_CODE and row.source_fingerprint != fingerprint(
         value(obj, field, settings.LANGUAGE_CODE)
@@ -133,10 +133,11 @@ def _record(obj, texts, *, state, user) -> None:
         else:
             updated.append(row)
         row.state, row.source_fingerprint, row.changed_by = state, source, changed_by
+        row.text_fingerprint = fingerprint(value(obj, field, language))
         row.changed_at = timezone.now()
     TextStatus.objects.bulk_create(new)
     TextStatus.objects.bulk_update(
-        updated, ["state", "source_fingerprint", "changed_by", "changed_at"]
+        updated, ["state", "source_fingerprint", "text_fingerprint", "changed_by", "changed_at"]
     )
 
 

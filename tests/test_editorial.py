@@ -91,6 +91,8 @@ def test_a_translator_may_not_change_another_languages_duty_inline(greek_transla
     response = greek_translator.post(url, data)
 
     assert response.status_code == 200
+    duties = response.context["inline_admin_formsets"][0].formset
+    assert [e.code for e in duties.forms[0].non_field_errors().as_data()] == ["locked"]
     assert not Duty.objects.filter(text_da="Ændret af en uvedkommende.").exists()
 
 
@@ -209,3 +211,130 @@ def test_the_source_text_is_shown_beside_each_translation(editor_client, seeded)
     agent = Role.objects.get(key="agent")
     form = editor_client.get(role_url(agent)).context["adminform"].form
     assert agent.summary_nb in str(form.fields["summary_el"].help_text)
+
+
+def test_restoring_a_version_touches_only_that_object(editor_client, seeded):
+    agent = Role.objects.get(key="agent")
+    original = agent.summary_el
+    post_role(editor_client, agent, summary_el="Αλλαγμένη περίληψη.")
+    quality = Quality.objects.get(slug="patience")
+    url = reverse("admin:roles_quality_change", args=[quality.pk])
+    data = form_data(editor_client.get(url).content.decode(), "quality_form")
+    data["name_el"] = ["Υπομονή και ψυχραιμία"]
+    assert editor_client.post(url, data).status_code == 302
+    translation_status.mark_reviewed(Role.objects.get(key="agent"), "el")
+
+    seed_version = editor_client.get(role_url(agent, "history")).context["changes"][-1]
+    restore = seed_version["restore_url"]
+    editor_client.post(restore, form_data(editor_client.get(restore).content.decode(), "role_form"))
+
+    agent.refresh_from_db()
+    assert agent.summary_el == original
+    assert Quality.objects.get(slug="patience").name_el == "Υπομονή και ψυχραιμία"
+    # The restored text was never reviewed as it is now.
+    assert translation_status.status_of(agent, "summary", "el") == "unreviewed"
+
+
+def test_a_translator_cannot_restore_or_recover(greek_translator, seeded):
+    agent = Role.objects.get(key="agent")
+    from reversion.models import Version
+
+    version = Version.objects.get_for_object(agent).first()
+    assert greek_translator.get(role_url(agent, "revision", version.pk)).status_code == 403
+
+
+def test_a_seeded_object_deleted_without_edits_is_recovered_alone(editor_client, seeded):
+    from reversion.models import Version
+
+    post_role(editor_client, Role.objects.get(key="agent"), title_el="Νέος τίτλος")
+    quality = Quality.objects.get(slug="patience")
+    editor_client.post(reverse("admin:roles_quality_delete", args=[quality.pk]), {"post": "yes"})
+
+    deleted = Version.objects.get_deleted(Quality).get(object_id=str(quality.pk))
+    recover = reverse("admin:roles_quality_recover", args=[deleted.pk])
+    editor_client.post(
+        recover, form_data(editor_client.get(recover).content.decode(), "quality_form")
+    )
+
+    assert Quality.objects.filter(slug="patience").exists()
+    assert Role.objects.get(key="agent").title_el == "Νέος τίτλος"
+
+
+def test_a_reviewer_gets_only_their_languages_action(greek_reviewer, seeded):
+    response = greek_reviewer.get(reverse("admin:roles_quality_changelist"))
+    actions = [choice[0] for choice in response.context["action_form"].fields["action"].choices]
+    assert "mark_reviewed_el" in actions and "mark_reviewed_da" not in actions
+
+
+def test_an_inline_row_saved_elsewhere_is_not_overwritten(editor_client, seeded, django_user_model):
+    bob = member(django_user_model, "bob", "Editors")
+    agent = Role.objects.get(key="agent")
+    alice_form = form_data(editor_client.get(role_url(agent)).content.decode(), "role_form")
+    duty = agent.duties.get(order=1)
+    duty_url = reverse("admin:roles_duty_change", args=[duty.pk])
+    bob_form = form_data(bob.get(duty_url).content.decode(), "duty_form")
+    bob_form["text_el"] = ["Το κείμενο του Μπομπ."]
+    assert bob.post(duty_url, bob_form).status_code == 302
+
+    alice_form["summary_da"] = ["Alices opsummering."]
+    response = editor_client.post(role_url(agent), alice_form)
+
+    assert response.status_code == 200
+    assert Duty.objects.get(pk=duty.pk).text_el == "Το κείμενο του Μπομπ."
+    assert Role.objects.get(key="agent").summary_da != "Alices opsummering."
+
+
+def test_source_articles_refuse_concurrent_saves_too(editor_client, seeded, django_user_model):
+    from roles.models import Source
+
+    bob = member(django_user_model, "bob", "Editors")
+    source = Source.objects.first()
+    url = reverse("admin:roles_source_change", args=[source.pk])
+    alice_form = form_data(editor_client.get(url).content.decode(), "source_form")
+    bob_form = form_data(bob.get(url).content.decode(), "source_form")
+    alice_form["title_el"] = ["Ο τίτλος της Αλίκης"]
+    assert editor_client.post(url, alice_form).status_code == 302
+    bob_form["title_da"] = ["Bobs titel"]
+
+    assert bob.post(url, bob_form).status_code == 200
+    assert Source.objects.get(pk=source.pk).title_el == "Ο τίτλος της Αλίκης"
+
+
+def test_mark_reviewed_refuses_a_stale_page_or_unsaved_typing(
+    greek_reviewer, editor_client, seeded
+):
+    agent = Role.objects.get(key="agent")
+    opened = form_data(greek_reviewer.get(role_url(agent)).content.decode(), "role_form")
+    post_role(editor_client, agent, title_el="Άλλος τίτλος")
+
+    greek_reviewer.post(role_url(agent, "review", "el"), opened)
+    assert translation_status.status_of(agent, "title", "el") == "unreviewed"
+
+    fresh = form_data(greek_reviewer.get(role_url(agent)).content.decode(), "role_form")
+    typed = {**fresh, "summary_el": ["Κάτι που δεν αποθηκεύτηκε."]}
+    greek_reviewer.post(role_url(agent, "review", "el"), typed)
+    assert translation_status.status_of(agent, "title", "el") == "unreviewed"
+
+    greek_reviewer.post(role_url(agent, "review", "el"), fresh)
+    agent.refresh_from_db()
+    assert translation_status.status_of(agent, "title", "el") == "reviewed"
+    assert translation_status.status_of(agent.duties.first(), "text", "el") == "reviewed"
+
+
+def test_the_dashboard_links_a_role_quality_note_to_its_role(editor_client, seeded):
+    from roles.models import RoleQuality
+
+    note = RoleQuality.objects.filter(role__key="manager").first()
+    RoleQuality.objects.filter(pk=note.pk).update(note_el="")
+
+    response = editor_client.get(reverse("translation-dashboard"))
+
+    greek = next(r for r in response.context["reports"] if r["code"] == "el")
+    assert [m["url"] for m in greek["missing"]] == [
+        reverse("admin:roles_role_change", args=[note.role_id]) + "#role_qualities-group"
+    ]
+
+
+def test_marking_reviewed_an_unknown_object_is_a_404(editor_client, seeded):
+    assert editor_client.post("/admin/roles/role/abc/review/el/").status_code == 404
+    assert editor_client.post("/admin/roles/role/99999/review/el/").status_code == 404

@@ -577,3 +577,15 @@ def test_imported_texts_are_the_teams_not_the_sources(seeded):
     associate = Role.objects.get(key="associate")
     assert associate.title_el == "Συνεργάτης εξυπηρέτησης"
     assert associate.origin_el == "team"
+
+
+def test_an_import_never_overwrites_a_translation_changed_since_the_export(seeded):
+    po = export_po(language="el")
+    entry(po, "role:agent:title").msgstr = "Από το αρχείο"
+    Role.objects.filter(key="agent").update(title_el="Από τη διαχείριση")
+
+    with pytest.raises(TranslationFileError) as error:
+        import_po(path_or_text=str(po), dry_run=False)
+
+    assert "role:agent:title" in str(error.value.errors)
+    assert Role.objects.get(key="agent").title_el == "Από τη διαχείριση"
