@@ -140,6 +140,9 @@ LANGUAGE_CODE = LANGUAGES[0][0]
 # Open Graph names locales with a territory: one per language of LANGUAGES.
 OPEN_GRAPH_LOCALES = {"nb": "nb_NO", "el": "el_GR", "da": "da_DK"}
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+# PostgreSQL text-search configuration per language (stemming, stop words); a language whose
+# configuration the server lacks is searched with "simple" (no stemming).
+SEARCH_CONFIGS = {"nb": "norwegian", "el": "greek", "da": "danish"}
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True

@@ -6,6 +6,7 @@ with the fallback chain of settings.
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -401,6 +402,37 @@ class TextStatus(models.Model):
 
     def __str__(self):
         return f"{self.field} [{self.language}]: {self.state}"
+
+
+class SearchEntry(models.Model):
+    """One object's searchable text in one language (roles/search.py keeps these up to date).
+
+    On PostgreSQL, `document` holds the text-search vector (title weighted above body, accents
+    removed) and `plain` the unaccented text for typo-tolerant trigram matching; both are indexed.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20)
+    object_id = models.PositiveBigIntegerField(_("object"))
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    public = models.BooleanField(_("public"), default=False)
+    title = models.TextField(_("title"))
+    body = models.TextField(_("body"), blank=True)
+    url = models.CharField(_("address"), max_length=300)
+    document = SearchVectorField(null=True)
+    plain = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "language"], name="search_entry_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["language", "public"], name="search_entry_language")]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id} [{self.language}]"
 
 
 class FormerSlug(models.Model):

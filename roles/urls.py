@@ -13,4 +13,5 @@ urlpatterns = [
     path("scenarios/<slug:slug>/", views.scenario_detail, name="scenario-detail"),
     path("workplaces/<slug:slug>/", views.workplace_detail, name="workplace-detail"),
     path("about/", views.about, name="about"),
+    path("search/", views.search_page, name="search"),
 ]

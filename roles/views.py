@@ -6,13 +6,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language_from_path, get_language_from_request, override
+from django.utils.translation import (
+    get_language,
+    get_language_from_path,
+    get_language_from_request,
+    override,
+)
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from roles.context_processors import same_page_in
 from roles.metadata import occupation
 from roles.models import Quality, Role, Scenario, Source, Workplace
+from roles.search import search
 from roles.slugs import get_by_slug
 
 
@@ -95,6 +101,14 @@ def workplace_detail(request, slug):
         "meta_description": workplace.description,
     }
     return render(request, "roles/workplace_detail.html", context)
+
+
+@require_safe
+def search_page(request):
+    results = search(
+        query=request.GET.get("q", ""), language=get_language(), page=request.GET.get("page", 1)
+    )
+    return render(request, "roles/search.html", {"results": results, "meta_title": results.query})
 
 
 @require_safe
