@@ -215,7 +215,7 @@ class Duty(Content):
     key = models.SlugField(
         _("key"), max_length=80, help_text=_("Stable identifier, unique within the role.")
     )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    order = models.PositiveIntegerField(_("order"), default=0)
     text = models.TextField(_("text"))
 
     class Meta:
@@ -268,7 +268,7 @@ class RoleQuality(models.Model):
     quality = models.ForeignKey(
         Quality, on_delete=models.CASCADE, related_name="role_qualities", verbose_name=_("quality")
     )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    order = models.PositiveIntegerField(_("order"), default=0)
     note = models.TextField(_("why this role needs it"), blank=True)
     origin = models.CharField(
         _("origin of the texts"), max_length=10, choices=Origin.choices, default=Origin.TEAM
@@ -331,7 +331,7 @@ class RoleScenario(models.Model):
         related_name="role_scenarios",
         verbose_name=_("scenario"),
     )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["role", "order"]

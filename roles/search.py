@@ -26,6 +26,7 @@ from roles.models import Duty, Quality, Role, Scenario, SearchEntry, Workplace
 
 MAX_QUERY = 200  # characters; longer queries are cut
 PER_PAGE = 20
+SIMILARITY = 0.45  # how alike a misspelt word must be (pg_trgm word similarity, 0 to 1)
 KINDS = {
     "role": Role,
     "duty": Duty,
@@ -78,29 +79,55 @@ def reindex(obj: models.Model) -> None:
     if kind is None:
         return
     SearchEntry.objects.filter(kind=kind, object_id=obj.pk).delete()
-    title_field, body_fields = FIELDS[kind]
-    entries = []
-    for code, _name in settings.LANGUAGES:
-        title = _own(obj, title_field, code)
-        if not title:
-            continue
-        body = "\n".join(filter(None, (_own(obj, name, code) for name in body_fields)))
-        entries.append(
-            SearchEntry(
-                kind=kind,
-                object_id=obj.pk,
-                language=code,
-                public=_public(obj),
-                title=title,
-                body=body,
-                url=_url(obj, code),
-            )
-        )
+    entries = entries_for(obj)
     SearchEntry.objects.bulk_create(entries)
     _vectorise(SearchEntry.objects.filter(kind=kind, object_id=obj.pk))
     if isinstance(obj, Role):
         for duty in obj.duties.select_related("role"):
             reindex(duty)
+
+
+def entries_for(obj: models.Model) -> list[SearchEntry]:
+    kind = KIND_OF[type(obj)]
+    title_field, body_fields = FIELDS[kind]
+    entries = []
+    for code, _name in settings.LANGUAGES:
+        title = _own(obj, title_field, code)
+        if title:
+            body = "\n".join(filter(None, (_own(obj, name, code) for name in body_fields)))
+            entries.append(
+                SearchEntry(
+                    kind=kind,
+                    object_id=obj.pk,
+                    language=code,
+                    public=_public(obj),
+                    title=title,
+                    body=body,
+                    url=_url(obj, code),
+                )
+            )
+    return entries
+
+
+def index_in_bulk(objects, *, out=None, batch: int = 5000) -> int:
+    """Index many objects at once (a bulk load): entries in batches, vectors in one pass."""
+    made = 0
+    pending = []
+    for obj in objects:
+        pending += entries_for(obj)
+        if len(pending) >= batch:
+            SearchEntry.objects.bulk_create(pending)
+            made += len(pending)
+            pending = []
+            if out:
+                out.write(f"\rindexed {made} entries")
+                out.flush()
+    SearchEntry.objects.bulk_create(pending)
+    made += len(pending)
+    _vectorise(SearchEntry.objects.filter(document=None))
+    if out:
+        out.write(f"\rindexed {made} entries\n")
+    return made
 
 
 def forget(obj: models.Model) -> None:
@@ -216,10 +243,16 @@ def _postgresql(query: str, language: str) -> list:
     )
     if len(found) < 3:
         # Few or no matches: look for words spelt alike (typos).
+        # `<%` (word similarity above the threshold) is the form the trigram GIN index serves.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
+                [str(SIMILARITY)],
+            )
         similar = entries.extra(
             select={"rank": "word_similarity(lower(unaccent(%s)), plain)"},
             select_params=[query],
-            where=["word_similarity(lower(unaccent(%s)), plain) > 0.45"],
+            where=["lower(unaccent(%s)) <%% plain"],
             params=[query],
         ).order_by("-rank", "kind", "id")[:50]
         known = {entry.pk for entry in found}

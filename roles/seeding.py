@@ -36,7 +36,7 @@ from roles.translation_status import record_written, texts_in
 MANY = {"sources": (Source, "key"), "workplaces": (Workplace, "slug")}
 ONE = {"leads_to": (Role, "key")}
 # Ordered objects are first moved to positions from here, so that reordering never collides.
-PARKING = 30000
+PARKING = 1_000_000_000
 
 
 @dataclass

@@ -151,3 +151,22 @@ def test_postgresql_uses_each_languages_configuration_and_indexes(seeded):
         names = {row[0] for row in cursor.fetchall()}
     assert {"search_entry_document", "search_entry_plain_trgm"} <= names
     assert SearchEntry.objects.exclude(document=None).count() == SearchEntry.objects.count()
+
+
+def test_the_synthetic_corpus_is_made_indexed_and_removed(seeded):
+    import io
+
+    from django.core.management import call_command
+
+    from roles.models import Duty
+
+    out = io.StringIO()
+    call_command("make_synthetic_corpus", roles=2, duties_per_role=5, stdout=out)
+
+    assert Duty.objects.filter(key__startswith="synthetic-").count() == 10
+    assert "2/2 role profiles" in out.getvalue()
+    # 10 duties, 2 qualities and 2 scenarios, each in three languages.
+    assert SearchEntry.objects.filter(url__contains="synthetic-").count() == 14 * 3
+    call_command("make_synthetic_corpus", remove=True, stdout=out)
+    assert not Duty.objects.filter(key__startswith="synthetic-").exists()
+    assert not SearchEntry.objects.filter(url__contains="synthetic-").exists()
