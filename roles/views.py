@@ -58,17 +58,23 @@ def role_detail(request, key):
     return render(request, "roles/role_detail.html", context)
 
 
-@require_safe
-def quality_detail(request, slug):
-    quality, moved = get_by_slug(Quality.objects.visible_to(request.user).with_content(), slug)
+def _slug_page(request, model, slug, *, title: str, description: str):
+    """A page found by slug (a former slug answers 301), with its link-preview texts."""
+    obj, moved = get_by_slug(model.objects.visible_to(request.user).with_content(), slug)
     if moved:
         return moved
+    name = model._meta.model_name
     context = {
-        "quality": quality,
-        "meta_title": quality.name,
-        "meta_description": quality.description,
+        name: obj,
+        "meta_title": getattr(obj, title),
+        "meta_description": getattr(obj, description),
     }
-    return render(request, "roles/quality_detail.html", context)
+    return render(request, f"roles/{name}_detail.html", context)
+
+
+@require_safe
+def quality_detail(request, slug):
+    return _slug_page(request, Quality, slug, title="name", description="description")
 
 
 @require_safe
@@ -79,28 +85,12 @@ def scenario_list(request):
 
 @require_safe
 def scenario_detail(request, slug):
-    scenario, moved = get_by_slug(Scenario.objects.visible_to(request.user).with_content(), slug)
-    if moved:
-        return moved
-    context = {
-        "scenario": scenario,
-        "meta_title": scenario.title,
-        "meta_description": scenario.situation,
-    }
-    return render(request, "roles/scenario_detail.html", context)
+    return _slug_page(request, Scenario, slug, title="title", description="situation")
 
 
 @require_safe
 def workplace_detail(request, slug):
-    workplace, moved = get_by_slug(Workplace.objects.visible_to(request.user).with_content(), slug)
-    if moved:
-        return moved
-    context = {
-        "workplace": workplace,
-        "meta_title": workplace.name,
-        "meta_description": workplace.description,
-    }
-    return render(request, "roles/workplace_detail.html", context)
+    return _slug_page(request, Workplace, slug, title="name", description="description")
 
 
 @require_safe
