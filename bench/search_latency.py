@@ -78,11 +78,10 @@ def main() -> None:
     print("| duties | language | p50 ms | p95 ms |")
     print("| ---: | --- | ---: | ---: |")
     for size in args.sizes:
+        quiet = open(os.devnull, "w")  # noqa: SIM115
         synthetic.remove()
-        synthetic.generate(
-            roles=max(1, size // 100), duties_per_role=min(size, 100), out=open(os.devnull, "w")
-        )
-        synthetic.index_synthetic()
+        synthetic.generate(roles=max(1, size // 100), duties_per_role=min(size, 100), out=quiet)
+        synthetic.index_synthetic(out=quiet)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE roles_searchentry")
         count = Duty.objects.count()

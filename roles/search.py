@@ -5,8 +5,10 @@ roles/signals.py). Only a language's own texts are indexed, so a query never fin
 language's text under this one.
 
 - PostgreSQL: full-text search with the language's text-search configuration (stemming), accents
-  removed on both sides (`unaccent`), titles ranked above bodies; when that finds little, trigram
-  word similarity (`pg_trgm`) catches typos. Both are served by GIN indexes.
+  removed on both sides (`unaccent`), titles ranked above bodies, served by a GIN index over
+  (language, document). When that finds little, each query word is compared (`pg_trgm`, indexed)
+  with the lexicon of words in this language's public texts (SearchWord), and the query is searched
+  again as corrected ("showing results for …").
 - Other databases (SQLite, the `make run` default): the same interface with simpler matching in
   Python: accent- and case-folded words, matched on a common stem-like prefix.
 """
@@ -14,6 +16,7 @@ language's text under this one.
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import chain
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -22,11 +25,13 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import override
 
-from roles.models import Duty, Quality, Role, Scenario, SearchEntry, Workplace
+from roles.models import Duty, Quality, Role, Scenario, SearchEntry, SearchWord, Workplace
 
 MAX_QUERY = 200  # characters; longer queries are cut
 PER_PAGE = 20
-SIMILARITY = 0.45  # how alike a misspelt word must be (pg_trgm word similarity, 0 to 1)
+MAX_RESULTS = 500  # ranked results kept; a page count beyond 25 pages helps nobody
+SIMILARITY = 0.4  # how alike a misspelt word must be to a known word (pg_trgm similarity, 0 to 1)
+CLOSE = 0.3  # how alike a word must be to be offered when nothing matched
 KINDS = {
     "role": Role,
     "duty": Duty,
@@ -136,17 +141,21 @@ def forget(obj: models.Model) -> None:
         SearchEntry.objects.filter(kind=kind, object_id=obj.pk).delete()
 
 
-def rebuild() -> int:
-    """Reindex everything (after a bulk load that bypassed saves); return the entries made."""
-    for model in KINDS.values():
-        queryset = model.objects.select_related("role") if model is Duty else model.objects.all()
-        for obj in queryset:
-            reindex(obj)
-    return SearchEntry.objects.count()
+@transaction.atomic
+def rebuild(out=None) -> int:
+    """Index everything afresh (after a restore from a dump, say); return the entries made."""
+    SearchEntry.objects.all().delete()
+    querysets = [
+        model.objects.select_related("role") if model is Duty else model.objects.all()
+        for model in KINDS.values()
+    ]
+    made = index_in_bulk(chain.from_iterable(qs.iterator() for qs in querysets), out=out)
+    prune_words()
+    return made
 
 
 def _vectorise(entries) -> None:
-    """On PostgreSQL, compute the text-search vector and the unaccented text of these entries."""
+    """On PostgreSQL: the text-search vectors of these entries, and their words into the lexicon."""
     if connection.vendor != "postgresql":
         return
     for code, _name in settings.LANGUAGES:
@@ -157,11 +166,35 @@ def _vectorise(entries) -> None:
             cursor.execute(
                 "UPDATE roles_searchentry SET "
                 "document = setweight(to_tsvector(%s::regconfig, unaccent(title)), 'A') "
-                "|| setweight(to_tsvector(%s::regconfig, unaccent(body)), 'B'), "
-                "plain = lower(unaccent(title || ' ' || body)) "
+                "|| setweight(to_tsvector(%s::regconfig, unaccent(body)), 'B') "
                 "WHERE id = ANY(%s)",
                 [config(code), config(code), ids],
             )
+            cursor.execute(WORDS_SQL, [ids])
+
+
+# The words of public entries: split by the "simple" configuration (lower case, no stemming).
+# Words that later leave every text stay until prune_words(); a stale word can only be offered as a
+# spelling, never show a text.
+WORDS_SQL = (
+    "INSERT INTO roles_searchword (language, word, folded) "
+    "SELECT DISTINCT language, word, unaccent(word) FROM roles_searchentry, "
+    "unnest(tsvector_to_array(to_tsvector('simple', title || ' ' || body))) AS word "
+    "WHERE id = ANY(%s) AND public AND length(word) BETWEEN 3 AND 60 "
+    "ON CONFLICT (language, word) DO NOTHING"
+)
+
+
+def prune_words() -> int:
+    """Rebuild the lexicon from the public texts (drops words no text has any more)."""
+    if connection.vendor != "postgresql":
+        return 0
+    with transaction.atomic():
+        SearchWord.objects.all().delete()
+        ids = list(SearchEntry.objects.filter(public=True).values_list("pk", flat=True))
+        with connection.cursor() as cursor:
+            cursor.execute(WORDS_SQL, [ids])
+    return SearchWord.objects.count()
 
 
 _CONFIGS: dict[str, str] = {}
@@ -195,6 +228,7 @@ class Results:
     page: object = None  # a Paginator page of Hits
     groups: list = field(default_factory=list)  # [(kind, [Hit])] on this page
     suggestions: list = field(default_factory=list)  # close words when nothing matched
+    corrected: str = ""  # the query as searched when its spelling was corrected
 
 
 def search(*, query: str, language: str, page: int | str = 1) -> Results:
@@ -203,22 +237,20 @@ def search(*, query: str, language: str, page: int | str = 1) -> Results:
     if not query:
         return results
     if connection.vendor == "postgresql":
-        hits = _postgresql(query, language)
+        ranked, results.corrected = _postgresql(query, language)
     else:
-        hits = _folded(query, language)
-    results.page = Paginator(hits, PER_PAGE).get_page(page)
-    terms = _terms(query)
+        ranked = _folded(query, language)
+    # The ranking holds (id, kind, rank) only; the texts are read for the page shown.
+    results.page = Paginator(ranked, PER_PAGE).get_page(page)
+    entries = SearchEntry.objects.only("kind", "title", "body", "url").in_bulk(
+        [pk for pk, _kind, _rank in results.page.object_list]
+    )
+    terms = _terms(f"{query} {results.corrected}")
     shown = []
-    for entry in results.page.object_list:
-        shown.append(
-            Hit(
-                entry.kind,
-                entry.title,
-                entry.url,
-                highlight(entry.body or entry.title, terms),
-                getattr(entry, "rank", 0.0),
-            )
-        )
+    for pk, kind, rank in results.page.object_list:
+        entry = entries[pk]
+        snippet = highlight(entry.body or entry.title, terms)
+        shown.append(Hit(kind, entry.title, entry.url, snippet, rank))
     results.page.object_list = shown
     for kind in KINDS:
         group = [hit for hit in shown if hit.kind == kind]
@@ -229,35 +261,60 @@ def search(*, query: str, language: str, page: int | str = 1) -> Results:
     return results
 
 
-def _postgresql(query: str, language: str) -> list:
-    entries = SearchEntry.objects.filter(language=language, public=True)
-    tsquery = "websearch_to_tsquery(%s::regconfig, unaccent(%s))"
-    params = [config(language), query]
-    found = list(
-        entries.extra(
-            select={"rank": f"ts_rank(document, {tsquery})"},
-            select_params=params,
-            where=[f"document @@ {tsquery}"],
-            params=params,
-        ).order_by("-rank", "kind", "id")[:500]
+def _postgresql(query: str, language: str) -> tuple[list, str]:
+    """Ranked (id, kind, rank) of the matching entries, and the corrected query if one was used."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        # These queries are short: on a small machine, starting parallel workers costs more than
+        # they save (docs/BENCHMARKS.md).
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        ranked = _ranked(cursor, query, language)
+        corrected = ""
+        if len(ranked) < 3:
+            # Few or no matches: search again with misspelt words replaced by known ones.
+            corrected = _corrected(cursor, query, language)
+            if corrected:
+                known = {pk for pk, _kind, _rank in ranked}
+                again = _ranked(cursor, corrected, language)
+                ranked += [row for row in again if row[0] not in known]
+    return ranked, corrected
+
+
+def _ranked(cursor, query: str, language: str) -> list:
+    # The query is parsed once and passed as a constant: in the select list a function call
+    # would be evaluated again for every matching row.
+    cursor.execute(
+        "SELECT websearch_to_tsquery(%s::regconfig, unaccent(%s))::text", [config(language), query]
     )
-    if len(found) < 3:
-        # Few or no matches: look for words spelt alike (typos).
-        # `<%` (word similarity above the threshold) is the form the trigram GIN index serves.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
-                [str(SIMILARITY)],
-            )
-        similar = entries.extra(
-            select={"rank": "word_similarity(lower(unaccent(%s)), plain)"},
-            select_params=[query],
-            where=["lower(unaccent(%s)) <%% plain"],
-            params=[query],
-        ).order_by("-rank", "kind", "id")[:50]
-        known = {entry.pk for entry in found}
-        found += [entry for entry in similar if entry.pk not in known]
-    return found
+    tsquery = cursor.fetchone()[0]
+    if not tsquery:  # only stop words
+        return []
+    cursor.execute(
+        "SELECT id, kind, ts_rank(document, %s::tsquery) AS rank FROM roles_searchentry "
+        "WHERE language = %s AND public AND document @@ %s::tsquery "
+        "ORDER BY rank DESC, kind, id LIMIT %s",
+        [tsquery, language, tsquery, MAX_RESULTS],
+    )
+    return cursor.fetchall()
+
+
+def _corrected(cursor, query: str, language: str) -> str:
+    """The query with each unknown word replaced by the known word spelt most like it, or ""."""
+    words = WORD.findall(query)
+    if not words:
+        return ""
+    cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(SIMILARITY)])
+    cursor.execute(
+        "SELECT t.n, best.word FROM unnest(%s::text[]) WITH ORDINALITY AS t(term, n) "
+        "CROSS JOIN LATERAL (SELECT word FROM roles_searchword "
+        "  WHERE language = %s AND folded %% lower(unaccent(t.term)) "
+        "  ORDER BY similarity(folded, lower(unaccent(t.term))) DESC, word LIMIT 1) AS best "
+        "WHERE length(t.term) >= 3",
+        [words, language],
+    )
+    known = {n - 1: word for n, word in cursor.fetchall()}
+    corrected = [known.get(index, word) for index, word in enumerate(words)]
+    changed = any(fold(a) != fold(b) for a, b in zip(words, corrected, strict=True))
+    return " ".join(corrected) if changed else ""
 
 
 def fold(value: str) -> str:
@@ -286,12 +343,12 @@ def _folded(query: str, language: str) -> list:
         body_words = [fold(w) for w in WORD.findall(entry.body)]
         if not all(any(matches(t, w) for w in title_words + body_words) for t in terms):
             continue
-        entry.rank = sum(
+        rank = sum(
             2 * any(matches(t, w) for w in title_words) + any(matches(t, w) for w in body_words)
             for t in terms
         )
-        scored.append(entry)
-    return sorted(scored, key=lambda e: (-e.rank, e.kind, e.pk))
+        scored.append((entry.pk, entry.kind, rank))
+    return sorted(scored, key=lambda row: (-row[2], row[1], row[0]))[:MAX_RESULTS]
 
 
 def highlight(value: str, terms: list[str], width: int = 220) -> SafeString:
@@ -315,10 +372,25 @@ def highlight(value: str, terms: list[str], width: int = 220) -> SafeString:
 
 
 def _suggestions(query: str, language: str) -> list[str]:
-    """Titles spelt like the query, to offer when nothing matched."""
+    """Words spelt like the query's, to offer when nothing matched."""
     terms = _terms(query)
     if not terms:
         return []
+    if connection.vendor == "postgresql":
+        words = [word for word in WORD.findall(query) if len(word) >= 3]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(CLOSE)]
+            )
+            cursor.execute(
+                "SELECT DISTINCT ON (word) word, similarity(folded, lower(unaccent(t.term))) "
+                "FROM unnest(%s::text[]) AS t(term) JOIN roles_searchword "
+                "ON language = %s AND folded %% lower(unaccent(t.term)) AND length(word) >= 4 "
+                "ORDER BY word, 2 DESC",
+                [words, language],
+            )
+            close = sorted(cursor.fetchall(), key=lambda row: (-row[1], row[0]))
+        return [word for word, _alike in close[:8]]
     titles = SearchEntry.objects.filter(language=language, public=True).exclude(kind="duty")
     close = []
     for entry in titles:

@@ -39,6 +39,49 @@ def test_a_typo_still_finds_the_word(seeded):
     assert "Tålmodighed" in found("tålmodiged", "da")
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the lexicon is PostgreSQL's")
+def test_a_misspelt_query_is_searched_as_corrected_and_says_so(client, seeded):
+    response = client.get("/da/search/", {"q": "tålmodiged"})
+    results = response.context["results"]
+    assert results.corrected.startswith("tålmodig")
+    assert 'class="corrected"' in response.content.decode()
+    assert search.search(query="tålmodighed", language="da").corrected == ""
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the lexicon is PostgreSQL's")
+def test_the_lexicon_holds_published_words_only_and_follows_saves(seeded):
+    from roles.models import SearchWord
+
+    draft = Quality.objects.create(slug="d", name_nb="Hemmeligordet", published=False)
+    assert not SearchWord.objects.filter(word="hemmeligordet").exists()
+    assert found("hemmeligordt", "nb") == []
+
+    draft.published = True
+    draft.save()
+    assert SearchWord.objects.filter(language="nb", word="hemmeligordet").exists()
+    assert found("hemmeligordt", "nb") == ["Hemmeligordet"]
+    assert SearchWord.objects.get(language="el", word="υπομονή").folded == "υπομονη"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the lexicon is PostgreSQL's")
+def test_rebuilding_the_index_drops_words_no_text_has(seeded):
+    import io
+
+    from django.core.management import call_command
+
+    from roles.models import SearchWord
+
+    quality = Quality.objects.create(slug="g", name_nb="Glemmeordet", published=True)
+    quality.delete()
+    assert SearchWord.objects.filter(word="glemmeordet").exists()
+    entries = SearchEntry.objects.count()
+
+    call_command("rebuild_search_index", stdout=io.StringIO())
+    assert not SearchWord.objects.filter(word="glemmeordet").exists()
+    assert SearchEntry.objects.count() == entries
+    assert "Tålmodighed" in found("tålmodiged", "da")
+
+
 def test_a_query_in_another_language_finds_nothing_here(seeded):
     assert found("tålmodighed", "el") == []
     assert found("Υπομονή", "da") == []
@@ -138,8 +181,8 @@ def test_the_fallback_matching_folds_accents_case_and_endings():
 
 
 def test_the_fallback_search_works_on_any_database(seeded):
-    hits = search._folded("tålmodighed", "da")
-    assert [hit.title for hit in hits][0] == "Tålmodighed"
+    first_id, kind, _rank = search._folded("tålmodighed", "da")[0]
+    assert kind == "quality" and SearchEntry.objects.get(pk=first_id).title == "Tålmodighed"
     assert search._folded("tålmodighed", "el") == []
 
 
@@ -147,9 +190,9 @@ def test_the_fallback_search_works_on_any_database(seeded):
 def test_postgresql_uses_each_languages_configuration_and_indexes(seeded):
     assert search.config("nb") == "norwegian" and search.config("da") == "danish"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'roles_searchentry'")
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename LIKE 'roles_search%'")
         names = {row[0] for row in cursor.fetchall()}
-    assert {"search_entry_document", "search_entry_plain_trgm"} <= names
+    assert {"search_entry_public_document", "search_word_trgm"} <= names
     assert SearchEntry.objects.exclude(document=None).count() == SearchEntry.objects.count()
 
 
