@@ -9,10 +9,17 @@ MANAGE := $(BIN)/python manage.py
 DEV := DEBUG=1
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-insecure-key-for-tests-only}
 
-.PHONY: run test browser-tools install messages migrate seed superuser lint format check clean
+.PHONY: run serve static test browser-tools install messages migrate seed superuser lint format check clean
 
 run: install messages migrate seed ## Serve the site on SQLite at http://127.0.0.1:$(PORT)/
 	$(DEV) $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+serve: install messages static ## Serve with production settings under gunicorn (needs SECRET_KEY)
+	$(MANAGE) migrate --no-input -v 0
+	$(BIN)/gunicorn -c kb/gunicorn.conf.py kb.wsgi
+
+static: install ## Collect static files: hashed names, compressed (whitenoise)
+	$(MANAGE) collectstatic --no-input -v 0
 
 test: install messages browser-tools ## The whole test suite (SQLite unless DATABASE_URL is set)
 	$(TEST_ENV) $(BIN)/pytest $(ARGS)

@@ -56,10 +56,68 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 # Behind a TLS-terminating proxy, absolute links (canonical, hreflang, permalinks, sitemap) must say
 # https: trust the proxy's X-Forwarded-Proto. Only set this when the proxy always sets that header.
-if envbool("BEHIND_TLS_PROXY", False):
+BEHIND_TLS_PROXY = envbool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front of the app append to X-Forwarded-For (login throttling counts failed
+# attempts per client address: behind a proxy that is the address the nearest proxy saw).
+PROXY_COUNT = envint("PROXY_COUNT", 1 if BEHIND_TLS_PROXY else 0)
 CSRF_FAILURE_VIEW = "roles.views.csrf_failure"
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
+
+# HTTPS: served over TLS (directly or through the proxy). Cookies are then sent only over HTTPS,
+# plain HTTP is redirected, and browsers are told to use HTTPS for a year (HSTS).
+HTTPS = envbool("HTTPS", BEHIND_TLS_PROXY)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 365 * 24 * 60 * 60) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", True)
+# Health checks come from the load balancer over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+# Browser features the site never uses, switched off (roles.middleware.SecurityHeadersMiddleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=()"
+)
+# Content Security Policy (django-csp): everything from this site only, no inline script or
+# style, no plugins, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# The admin's address (a path that is not the default keeps out most password-guessing robots),
+# and editors' sessions: they end after SESSION_HOURS, or when the browser closes.
+ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin").strip("/") + "/"
+SESSION_COOKIE_AGE = envint("SESSION_HOURS", 8) * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one user name from
+# one address, that pair is locked out for LOGIN_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = envint("LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "roles.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "roles.middleware.client_ip"
+AXES_VERBOSE = False
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 INSTALLED_APPS = [
     # modeltranslation must come before the admin to patch its forms.
@@ -71,6 +129,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.sitemaps",
     "reversion",
+    "axes",
+    "csp",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "roles",
@@ -79,13 +139,19 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "roles.middleware.SecurityHeadersMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Cached public pages are answered here, before sessions, languages and views; the headers
+    # above are added to them on the way out.
+    "roles.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kb.urls"
@@ -120,6 +186,22 @@ DATABASES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The shared cache: Redis when REDIS_URL is set (redis://host:6379/0), else this process's memory.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Public pages are kept whole in the cache, per address and language, for anonymous readers
+# (roles/page_cache.py). Any change to the content makes every kept page stale at once.
+PAGE_CACHE = envbool("PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 60 * 60)
+# A reader who meets a database outage is told to come back after this many seconds.
+RETRY_AFTER_SECONDS = envint("RETRY_AFTER_SECONDS", 30)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -183,4 +265,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes reports every login at INFO; lockouts are warnings and still shown.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -6,10 +7,13 @@ from django.urls import include, path
 from roles import admin_translation_files, admin_views, views
 from roles.sitemaps import SITEMAPS
 
+ADMIN = settings.ADMIN_PATH  # "admin/" unless ADMIN_PATH says otherwise
+
 urlpatterns = [
-    path("admin/translation-files/", include(admin_translation_files.urls())),
-    path("admin/content/", include(admin_views.urls())),
-    path("admin/", admin.site.urls),
+    path(f"{ADMIN}translation-files/", include(admin_translation_files.urls())),
+    path(f"{ADMIN}content/", include(admin_views.urls())),
+    path(ADMIN, admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("language/<str:code>/", views.switch_language, name="switch-language"),
     # Language-neutral permalinks for job postings: they redirect to the reader's language.

@@ -457,6 +457,23 @@ class SearchWord(models.Model):
         return f"{self.word} [{self.language}]"
 
 
+class ContentVersion(models.Model):
+    """One row: a number that every change to the content raises (roles/page_cache.py).
+
+    Kept pages are stored under it, so a change makes every kept page stale at once, on every app
+    instance, in the same transaction as the change itself.
+    """
+
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("content version")
+        verbose_name_plural = _("content versions")
+
+    def __str__(self):
+        return str(self.value)
+
+
 class FormerSlug(models.Model):
     """A slug an object had before it was renamed: its old links answer 301 to the new one."""
 

@@ -7,6 +7,28 @@ from roles.completeness import missing_q
 
 
 class ContentQuerySet(models.QuerySet):
+    # Bulk writes send no signals: they make the kept pages stale themselves (roles/page_cache.py).
+    def update(self, **kwargs):
+        from roles import page_cache
+
+        changed = super().update(**kwargs)
+        page_cache.bump()
+        return changed
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from roles import page_cache
+
+        made = super().bulk_create(objs, *args, **kwargs)
+        page_cache.bump()
+        return made
+
+    def bulk_update(self, objs, *args, **kwargs):
+        from roles import page_cache
+
+        changed = super().bulk_update(objs, *args, **kwargs)
+        page_cache.bump()
+        return changed
+
     def missing_in(self, language: str):
         """Objects with at least one text missing in `language`."""
         return self.filter(missing_q(self.model, language))

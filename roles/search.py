@@ -25,6 +25,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import override
 
+from roles import page_cache
 from roles.models import Duty, Quality, Role, Scenario, SearchEntry, SearchWord, Workplace
 
 MAX_QUERY = 200  # characters; longer queries are cut
@@ -130,6 +131,7 @@ def index_in_bulk(objects, *, out=None, batch: int = 5000) -> int:
     SearchEntry.objects.bulk_create(pending)
     made += len(pending)
     _vectorise(SearchEntry.objects.filter(document=None))
+    page_cache.bump()  # bulk writes send no signals: kept search pages are stale now
     if out:
         out.write(f"\rindexed {made} entries\n")
     return made

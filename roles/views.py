@@ -1,7 +1,12 @@
+import secrets
+import sys
 from itertools import groupby
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.contrib import admin
+from django.core.cache import cache
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -169,9 +174,9 @@ def switch_language(request, code):
 @require_safe
 def robots_txt(request):
     sitemap = request.build_absolute_uri("/sitemap.xml")
+    # The admin is not listed: its address may be kept private (ADMIN_PATH).
     lines = [
         "User-agent: *",
-        "Disallow: /admin/",
         "Disallow: /language/",
         f"Sitemap: {sitemap}",
         "",
@@ -195,6 +200,10 @@ ERRORS = {
             "or the link may be mistyped."
         ),
     ),
+    503: (
+        _("Temporarily unavailable"),
+        _("The knowledge base cannot reach its database just now. Please try again in a minute."),
+    ),
     500: (
         _("Something went wrong"),
         _(
@@ -209,7 +218,11 @@ def error_page(request, status: int):
     """The error pages, in the reader's language and the site's design (handler400/404/500)."""
     heading, message = ERRORS[status]
     context = {"heading": heading, "message": message, "error_page": True}
-    return render(request, "error.html", context, status=status)
+    # An error met before the locale middleware ran (a bad Host header, a lost database) is still
+    # told in the language of the address, or the reader's.
+    language = get_language_from_path(request.path) or get_language_from_request(request)
+    with override(language):
+        return render(request, "error.html", context, status=status)
 
 
 def bad_request(request, exception):
@@ -229,4 +242,54 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
+    """handler500, called while the exception is handled: a lost database is a 503, not a 500."""
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        response = error_page(request, 503)
+        response["Retry-After"] = str(settings.RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response
     return error_page(request, 500)
+
+
+def locked_out(request, response=None, credentials=None):
+    """django-axes' answer once a user name has failed too often from one address: the admin's
+    login page design, in the admin's language, with 429 Too Many Requests."""
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Too many failed logins"),
+        "minutes": int(settings.AXES_COOLOFF_TIME * 60),
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+    }
+    return render(request, "admin/locked_out.html", context, status=429)
+
+
+@require_safe
+def healthz(request):
+    """For load balancers and monitoring: 200 when the database and the cache answer, else 503
+    naming what is down."""
+    checks = {"database": _database_answers, "cache": _cache_answers}
+    state = {name: "ok" if check() else "unavailable" for name, check in checks.items()}
+    healthy = all(value == "ok" for value in state.values())
+    response = JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **state}, status=200 if healthy else 503
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _database_answers() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except DatabaseError:
+        return False
+
+
+def _cache_answers() -> bool:
+    try:
+        token = secrets.token_hex(8)
+        cache.set("healthz", token, 10)
+        return cache.get("healthz") == token
+    except Exception:  # any backend's connection error  # noqa: BLE001
+        return False

@@ -1,0 +1,24 @@
+"""gunicorn's settings for `make serve` and production (gunicorn -c kb/gunicorn.conf.py kb.wsgi).
+
+Each can be overridden from the environment: BIND, WEB_CONCURRENCY, GUNICORN_THREADS, ACCESS_LOG.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
+# Sync workers: pages are short CPU-bound renders. One per core plus one covers the moments a
+# worker waits on the database.
+workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() + 1)
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Loaded once before forking: workers share the code's memory and start at once.
+preload_app = True
+timeout = 30
+graceful_timeout = 20
+# A worker is replaced after this many requests (with jitter so they do not all restart at once).
+max_requests = 5000
+max_requests_jitter = 500
+accesslog = os.environ.get("ACCESS_LOG") or None  # "-" for standard output
+errorlog = "-"
+# Behind a proxy on the same machine, trust its X-Forwarded-* headers.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")

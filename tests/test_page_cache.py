@@ -1,0 +1,120 @@
+"""Public pages kept whole in the shared cache, per address and language, and made stale at once by
+any change to the content."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from roles.models import Duty, Quality, Role
+from tests.helpers import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_page_is_kept_and_then_answered_from_the_cache(client, seeded, django_assert_num_queries):
+    first = client.get("/da/roles/agent/")
+    assert first["X-Cache"] == "miss"
+    with django_assert_num_queries(1):  # the content version only
+        second = client.get("/da/roles/agent/")
+    assert second["X-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["Content-Language"] == "da"
+    # The security headers are added to kept pages too.
+    assert "default-src 'self'" in second["Content-Security-Policy"]
+
+
+def test_each_language_and_address_is_kept_apart(client, seeded):
+    for code in ("nb", "el", "da"):
+        assert client.get(f"/{code}/roles/agent/")["X-Cache"] == "miss"
+        again = client.get(f"/{code}/roles/agent/")
+        assert again["X-Cache"] == "hit"
+        assert f'<html lang="{code}">' in again.content.decode()
+    assert client.get("/da/roles/agent/?utm_source=job").get("X-Cache") == "miss"
+    search = client.get("/da/search/", {"q": "klager"})
+    assert search["X-Cache"] == "miss" and client.get("/da/search/", {"q": "klager"})["X-Cache"]
+
+
+def test_a_save_makes_kept_pages_stale_at_once(client, seeded):
+    client.get("/nb/roles/agent/")
+    duty = Duty.objects.filter(role__key="agent").first()
+    duty.text_nb = "Svare på e-post innen én arbeidsdag"
+    duty.save()
+    response = client.get("/nb/roles/agent/")
+    assert response["X-Cache"] == "miss"
+    assert "Svare på e-post innen én arbeidsdag" in response.content.decode()
+
+
+def test_an_admin_edit_is_shown_to_readers_at_once(editor_client, seeded):
+    reader = Client()
+    assert reader.get("/el/qualities/patience/")["X-Cache"] == "miss"
+    quality = Quality.objects.get(slug="patience")
+    url = reverse("admin:roles_quality_change", args=[quality.pk])
+    data = form_data(editor_client.get(url).content.decode(), "quality_form")
+    data["name_el"] = ["Υπομονή και ηρεμία"]
+    assert editor_client.post(url, data).status_code == 302
+    assert "Υπομονή και ηρεμία" in reader.get("/el/qualities/patience/").content.decode()
+
+
+def test_unpublishing_hides_a_kept_page_at_once(client, seeded):
+    assert client.get("/nb/roles/manager/").status_code == 200
+    Role.objects.filter(key="manager").update(published=False)
+    assert client.get("/nb/roles/manager/").status_code == 404
+
+
+def test_a_deleted_and_recovered_object_is_reflected_at_once(client, editor_client, seeded):
+    client.get("/nb/qualities/patience/")
+    Quality.objects.get(slug="patience").delete()
+    assert client.get("/nb/qualities/patience/").status_code == 404
+
+
+def test_a_restored_version_is_shown_at_once(client, seeded):
+    import reversion
+    from reversion.models import Version
+
+    quality = Quality.objects.get(slug="listening")
+    with reversion.create_revision():
+        quality.save()
+    before = quality.name_nb
+    client.get("/nb/qualities/listening/")
+    quality.name_nb = "Aktiv lytting"
+    quality.save()
+    assert "Aktiv lytting" in client.get("/nb/qualities/listening/").content.decode()
+    Version.objects.get_for_object(quality).first().revision.revert()
+    page = client.get("/nb/qualities/listening/").content.decode()
+    assert before in page and "Aktiv lytting" not in page
+
+
+def test_editors_get_fresh_pages_and_never_fill_the_cache(editor_client, seeded):
+    response = editor_client.get("/nb/roles/agent/")
+    assert "X-Cache" not in response
+    assert Client().get("/nb/roles/agent/")["X-Cache"] == "miss"
+
+
+def test_drafts_previewed_by_editors_never_reach_readers(editor_client, seeded):
+    Role.objects.filter(key="manager").update(published=False)
+    assert editor_client.get("/nb/roles/manager/").status_code == 200  # the preview
+    assert Client().get("/nb/roles/manager/").status_code == 404
+
+
+def test_what_is_never_kept(client, seeded):
+    assert "X-Cache" not in client.get("/robots.txt")
+    assert "X-Cache" not in client.get("/healthz")
+    assert "X-Cache" not in client.get("/admin/login/")
+    assert "X-Cache" not in client.get("/nb/no-such-page/")  # a 404
+    assert "X-Cache" not in client.get("/roles/agent/")  # a redirect to the reader's language
+    client.post("/nb/search/")  # a POST is not answered from the cache either
+
+
+def test_the_page_cache_can_be_switched_off(client, seeded, settings):
+    settings.PAGE_CACHE = False
+    assert "X-Cache" not in client.get("/nb/")
+    assert "X-Cache" not in client.get("/nb/")
+
+
+def test_a_lost_cache_server_serves_pages_uncached(client, seeded):
+    from unittest import mock
+
+    with mock.patch("django.core.cache.cache.get", side_effect=ConnectionError("down")):
+        with mock.patch("django.core.cache.cache.set", side_effect=ConnectionError("down")):
+            response = client.get("/nb/roles/agent/")
+    assert response.status_code == 200
