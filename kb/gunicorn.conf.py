@@ -11,8 +11,10 @@ bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 # worker waits on the database.
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() + 1)
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
-# Loaded once before forking: workers share the code's memory and start at once.
-preload_app = True
+# Not preloaded: `kill -HUP` (systemctl reload) then starts workers that load the new code whole.
+preload_app = False
+# gunicorn's control socket is not used; two instances run by one user would share its path.
+control_socket_disable = True
 timeout = 30
 graceful_timeout = 20
 # A worker is replaced after this many requests (with jitter so they do not all restart at once).

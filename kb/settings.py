@@ -105,6 +105,7 @@ CONTENT_SECURITY_POLICY = {
 ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin").strip("/") + "/"
 SESSION_COOKIE_AGE = envint("SESSION_HOURS", 8) * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_ENGINE = "roles.sessions"  # Django's database sessions, refusing malformed keys
 # Login throttling (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one user name from
 # one address, that pair is locked out for LOGIN_COOLOFF_MINUTES.
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
@@ -113,6 +114,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "roles.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "roles.middleware.client_ip"
+AXES_USERNAME_CALLABLE = "roles.middleware.login_username"
 AXES_VERBOSE = False
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -138,6 +140,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "roles.middleware.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "roles.middleware.SecurityHeadersMiddleware",

@@ -1,19 +1,23 @@
 """Whole public pages kept in the shared cache for anonymous readers, per address (and so per
 language: every page's address carries its language).
 
-Pages are kept under the content's version (ContentVersion). Every change to the content, whatever
-makes it (admin, seed loads, imports, restores, recoveries), raises that version in the same
-transaction (roles/signals.py), so once the change is committed every kept page is stale, on every
-app instance at once. Stale pages are never read again and expire after PAGE_CACHE_SECONDS.
+Pages are kept under the content's version (ContentVersion) and the release of the code. Every
+change to the content, whatever makes it (admin, seed loads, imports, restores, recoveries), gives
+the content a new version in the same transaction (roles/signals.py), so once the change is
+committed every kept page is stale, on every app instance at once. The version is a random number,
+not a count, so a database restored from a dump never meets pages kept for other content under
+the same number. Stale pages are never read again and expire after PAGE_CACHE_SECONDS.
 """
 
+import functools
 import hashlib
 import logging
+import secrets
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import F
 from django.http import HttpResponse
 
 from roles.models import ContentVersion
@@ -27,8 +31,29 @@ SKIPPED = ("/healthz", "/i18n/", "/language/", "/robots.txt")
 
 def bump() -> None:
     """Make every kept page stale (when the surrounding transaction commits)."""
-    if not ContentVersion.objects.filter(pk=1).update(value=F("value") + 1):
-        ContentVersion.objects.get_or_create(pk=1)
+    value = secrets.randbits(62)
+    if not ContentVersion.objects.filter(pk=1).update(value=value):
+        ContentVersion.objects.update_or_create(pk=1, defaults={"value": value})
+
+
+@functools.cache
+def release() -> str:
+    """A fingerprint of the code, templates, translations and static files: pages kept by an older
+    release (before an upgrade) are never served by a newer one."""
+    digest = hashlib.sha256()
+    root = Path(settings.BASE_DIR)
+    files = [
+        *root.glob("kb/*.py"),
+        *root.glob("roles/**/*.py"),
+        *root.glob("templates/**/*.html"),
+        *root.glob("locale/*/LC_MESSAGES/*.mo"),
+        Path(settings.STATIC_ROOT) / "staticfiles.json",
+    ]
+    for path in sorted(files):
+        if path.is_file():
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def current_version() -> int:
@@ -50,7 +75,7 @@ def key_for(request) -> str | None:
         return None
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"page:{current_version()}:{digest}"
+    return f"page:{release()}:{current_version()}:{digest}"
 
 
 def storable(response) -> bool:

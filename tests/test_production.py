@@ -163,6 +163,14 @@ def test_healthz_reports_the_database_and_the_cache(client):
     assert response["Cache-Control"] == "no-store"
 
 
+def test_healthz_answers_load_balancers_probing_by_address():
+    from django.test import Client
+
+    response = Client(HTTP_HOST="10.0.0.5").get("/healthz")
+    assert response.status_code == 200 and response.json()["status"] == "ok"
+    assert Client(HTTP_HOST="10.0.0.5").get("/nb/").status_code == 400
+
+
 def test_healthz_names_what_is_down(client):
     with mock.patch("roles.views._database_answers", return_value=False):
         response = client.get("/healthz")
