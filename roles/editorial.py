@@ -11,6 +11,7 @@ that never overwrite each other.
 """
 
 import json
+from itertools import zip_longest
 
 from django import forms
 from django.conf import settings
@@ -225,13 +226,18 @@ class EditorialAdminMixin:
     object_history_template = "admin/roles/object_history.html"
 
     def history_view(self, request, object_id, extra_context=None):
+        if self.get_object(request, unquote(object_id)) is None:
+            # No such object: Django's answer (back to the list, saying so).
+            return super().history_view(request, object_id, extra_context)
         versions = list(
             Version.objects.get_for_object_reference(self.model, object_id).select_related(
                 "revision__user"
             )
         )
         changes = []
-        for newer, older in zip(versions, [*versions[1:], None], strict=True):
+        # Each version with the one before it: none for the first (or any, for an object that has
+        # no versions, as one written in bulk without a revision).
+        for newer, older in zip_longest(versions, versions[1:]):
             diff = field_changes(self.model, older.field_dict if older else {}, newer.field_dict)
             changes.append(
                 {
