@@ -227,8 +227,9 @@ class EditorialAdminMixin:
 
     def history_view(self, request, object_id, extra_context=None):
         if self.get_object(request, unquote(object_id)) is None:
-            # No such object: Django's answer (back to the list, saying so).
-            return super().history_view(request, object_id, extra_context)
+            # No such object: Django's answer (back to the admin, saying so), before any query
+            # with the id (one with a NUL is refused by PostgreSQL).
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         versions = list(
             Version.objects.get_for_object_reference(self.model, object_id).select_related(
                 "revision__user"

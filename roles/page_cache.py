@@ -13,12 +13,15 @@ import functools
 import hashlib
 import logging
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
+from django.utils.translation import get_language
 
 from roles.models import ContentVersion
 
@@ -63,6 +66,13 @@ def current_version() -> int:
     return row[0] if row else 0
 
 
+def request_version(request) -> int:
+    """The content version, read once per request."""
+    if not hasattr(request, "content_version"):
+        request.content_version = current_version()
+    return request.content_version
+
+
 def key_for(request) -> str | None:
     """The cache key of this request's page, or None if the page is not to be kept or read."""
     if not settings.PAGE_CACHE or request.method not in ("GET", "HEAD"):
@@ -73,9 +83,40 @@ def key_for(request) -> str | None:
     # Editors (anyone with a session) see drafts and their own pages; nothing is kept for them.
     if settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META:
         return None
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    # The query as the views read it, in a fixed order of names, without campaign parameters.
+    query = [(n, v) for n, values in request.GET.lists() if not tracking(n) for v in values]
+    query.sort(key=lambda pair: pair[0])
+    address = f"{request.scheme}://{request.get_host()}{path}?{urlencode(query)}"
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"page:{release()}:{current_version()}:{digest}"
+    return f"page:{release()}:{request_version(request)}:{digest}"
+
+
+def tracking(parameter: str) -> bool:
+    """Campaign parameters that job boards add to links (utm_source…): no page reads them, so a
+    link with them is the same page as without."""
+    return parameter.startswith("utm_") or parameter in ("fbclid", "gclid", "msclkid")
+
+
+def fragment(request, name: str, parts: tuple, render: Callable[[], object]):
+    """A part of a page, rendered once per content version and kept in the cache: pages the page
+    cache does not answer (editors', new addresses, the first after a change) reuse it."""
+    if not settings.PAGE_CACHE:
+        return render()
+    parts = (request.scheme, request.get_host(), get_language(), *parts)
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    key = f"part:{name}:{release()}:{request_version(request)}:{digest}"
+    try:
+        kept = cache.get(key)
+    except Exception:  # noqa: BLE001
+        logger.warning("page cache unavailable", exc_info=True)
+        return render()
+    if kept is None:
+        kept = render()
+        try:
+            cache.set(key, kept, settings.PAGE_CACHE_SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("page cache unavailable", exc_info=True)
+    return kept
 
 
 def storable(response) -> bool:

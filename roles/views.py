@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,6 +21,7 @@ from django.utils.translation import (
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from roles import page_cache
 from roles.context_processors import same_page_in
 from roles.metadata import occupation
 from roles.models import Quality, Role, Scenario, Source, Workplace
@@ -50,17 +52,31 @@ def home(request):
 
 @require_safe
 def role_detail(request, key):
-    role = get_object_or_404(Role.objects.visible_to(request.user).with_content(), key=key)
-    next_role = visible_next(role, request.user)
+    role = get_object_or_404(Role.objects.visible_to(request.user), key=key)
+    # The role's sections (and its JSON-LD) are rendered once per content version and language,
+    # and kept: editors, and addresses the page cache has not seen, reuse them.
+    sections = page_cache.fragment(
+        request, "role", (role.pk, request.user.is_staff), lambda: role_sections(request, role)
+    )
     context = {
         "role": role,
-        "next_role": next_role,
-        "occupation": occupation(role, request),
+        "sections": sections,
         "permalink": request.build_absolute_uri(reverse_permalink(role)),
         "meta_title": role.title,
         "meta_description": role.summary,
     }
     return render(request, "roles/role_detail.html", context)
+
+
+def role_sections(request, role) -> dict:
+    role = Role.objects.with_content().get(pk=role.pk)
+    context = {"role": role, "next_role": visible_next(role, request.user)}
+    return {
+        "head": render_to_string(
+            "roles/parts/role_head.html", {"occupation": occupation(role, request)}
+        ),
+        "body": render_to_string("roles/parts/role_sections.html", context),
+    }
 
 
 def _slug_page(request, model, slug, *, title: str, description: str):

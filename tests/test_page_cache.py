@@ -29,7 +29,7 @@ def test_each_language_and_address_is_kept_apart(client, seeded):
         again = client.get(f"/{code}/roles/agent/")
         assert again["X-Cache"] == "hit"
         assert f'<html lang="{code}">' in again.content.decode()
-    assert client.get("/da/roles/agent/?utm_source=job").get("X-Cache") == "miss"
+    assert client.get("/da/roles/agent/?page=2").get("X-Cache") == "miss"
     search = client.get("/da/search/", {"q": "klager"})
     assert search["X-Cache"] == "miss" and client.get("/da/search/", {"q": "klager"})["X-Cache"]
 
@@ -118,3 +118,37 @@ def test_a_lost_cache_server_serves_pages_uncached(client, seeded):
         with mock.patch("django.core.cache.cache.set", side_effect=ConnectionError("down")):
             response = client.get("/nb/roles/agent/")
     assert response.status_code == 200
+
+
+def test_campaign_parameters_of_job_boards_are_the_same_page(client, seeded):
+    assert client.get("/el/roles/agent/")["X-Cache"] == "miss"
+    tagged = client.get("/el/roles/agent/", {"utm_source": "jobboard", "utm_campaign": "x"})
+    assert tagged["X-Cache"] == "hit"
+    assert client.get("/el/search/", {"q": "πελάτες", "utm_medium": "mail"})["X-Cache"] == "miss"
+    assert client.get("/el/search/", {"q": "πελάτες"})["X-Cache"] == "hit"
+    assert client.get("/el/search/", {"q": "υπομονή"})["X-Cache"] == "miss"
+
+
+def test_editors_reuse_the_kept_role_sections_until_a_change(
+    editor_client, seeded, django_assert_max_num_queries
+):
+    editor_client.get("/nb/roles/agent/")  # renders and keeps the sections
+    with django_assert_max_num_queries(4):  # session, user, version, role
+        page = editor_client.get("/nb/roles/agent/").content.decode()
+    duty = Duty.objects.filter(role__key="agent").first()
+    assert duty.text_nb in page
+    duty.text_nb = "Følge opp saker til de er løst"
+    duty.save()
+    assert (
+        "Følge opp saker til de er løst" in editor_client.get("/nb/roles/agent/").content.decode()
+    )
+
+
+def test_kept_role_sections_are_apart_for_readers_and_editors(editor_client, seeded):
+    manager = Role.objects.get(key="manager")
+    manager.published = False
+    manager.save()  # the agent leads to the manager: only editors see that link
+    reader = Client(HTTP_COOKIE="sessionid=not-a-session")  # misses the page cache
+    assert 'href="/nb/roles/manager/"' in editor_client.get("/nb/roles/agent/").content.decode()
+    assert 'href="/nb/roles/manager/"' not in reader.get("/nb/roles/agent/").content.decode()
+    assert 'href="/nb/roles/manager/"' in editor_client.get("/nb/roles/agent/").content.decode()
