@@ -155,6 +155,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
+    "roles.middleware.AdminInputMiddleware",
 ]
 
 ROOT_URLCONF = "kb.urls"

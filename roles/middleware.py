@@ -2,7 +2,7 @@ import ipaddress
 
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.core.exceptions import DisallowedHost
+from django.core.exceptions import BadRequest, DisallowedHost
 
 from roles import page_cache
 
@@ -21,6 +21,26 @@ class HealthCheckMiddleware:
 
             return healthz(request)
         return self.get_response(request)
+
+
+class AdminInputMiddleware:
+    """A NUL character in an admin form or filter is refused with 400: no text holds one, and
+    PostgreSQL would refuse it inside Django's own admin queries (a 500)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(f"/{settings.ADMIN_PATH}") and _holds_nul(request):
+            raise BadRequest("A NUL character in an admin request.")  # the site's 400 page
+        return self.get_response(request)
+
+
+def _holds_nul(request) -> bool:
+    data = [request.GET, request.POST] if request.method == "POST" else [request.GET]
+    return any(
+        "\x00" in value for query in data for _name, values in query.lists() for value in values
+    )
 
 
 class SecurityHeadersMiddleware:
