@@ -17,10 +17,10 @@ faithfully (it reads the body it is given, not what Content-Length says). A NUL 
 only escaped, as in a quoted cookie ("\\000") or an RFC 2231 parameter ("%00"): those are sent.
 
 For a logged-in editor, this app's own admin pages are fuzzed too (history, review, recovery,
-translations, translation files), not Django's own change lists, actions and autocomplete: there,
-on PostgreSQL, a NUL in a change-list filter (`?slug=%00`) or an autocomplete term, and anywhere a
-non-numeric id in a bulk action (`_selected_action=abc`), are 500s of Django's admin itself, for
-staff only.
+translations, translation files), not Django's own change lists, actions and autocomplete. A NUL
+in an admin filter or form is refused with 400 before Django's admin sees it (a test in
+test_production.py); a non-numeric id in a bulk action (`_selected_action=abc`, with a valid CSRF
+token) is still a 500 of Django's admin itself, for staff only.
 
 At the end: tests of what the fuzz found, so that they hold on SQLite too.
 """
