@@ -24,20 +24,24 @@ class HealthCheckMiddleware:
 
 
 class AdminInputMiddleware:
-    """A NUL character in an admin form or filter is refused with 400: no text holds one, and
-    PostgreSQL would refuse it inside Django's own admin queries (a 500)."""
+    """Inputs Django's admin would answer with a 500 are refused with 400: a NUL character in a
+    form or filter (no text holds one; PostgreSQL refuses it in a query), and a bulk action's
+    object ids that are not numbers (every id in this admin is one)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith(f"/{settings.ADMIN_PATH}") and _holds_nul(request):
-            raise BadRequest("A NUL character in an admin request.")  # the site's 400 page
+        if request.path.startswith(f"/{settings.ADMIN_PATH}") and _malformed(request):
+            raise BadRequest("A malformed admin request.")  # the site's 400 page
         return self.get_response(request)
 
 
-def _holds_nul(request) -> bool:
+def _malformed(request) -> bool:
     data = [request.GET, request.POST] if request.method == "POST" else [request.GET]
+    ids = request.POST.getlist("_selected_action") if request.method == "POST" else []
+    if not all(pk.isascii() and pk.isdigit() for pk in ids):
+        return True
     return any(
         "\x00" in value for query in data for _name, values in query.lists() for value in values
     )

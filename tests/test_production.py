@@ -240,3 +240,12 @@ def test_a_nul_in_an_admin_filter_is_a_400_not_a_500(editor_client, url):
     response = client.get(url)
     assert response.status_code == 400
     assert 'name="robots" content="noindex"' in response.content.decode()
+
+
+def test_a_bulk_action_on_ids_that_are_not_numbers_is_a_400(editor_client, seeded):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.cookies = editor_client.cookies
+    data = {"action": "delete_selected", "_selected_action": ["abc"], "post": "yes"}
+    assert client.post("/admin/roles/quality/", data).status_code == 400
