@@ -18,9 +18,8 @@ only escaped, as in a quoted cookie ("\\000") or an RFC 2231 parameter ("%00"): 
 
 For a logged-in editor, this app's own admin pages are fuzzed too (history, review, recovery,
 translations, translation files), not Django's own change lists, actions and autocomplete. A NUL
-in an admin filter or form is refused with 400 before Django's admin sees it (a test in
-test_production.py); a non-numeric id in a bulk action (`_selected_action=abc`, with a valid CSRF
-token) is still a 500 of Django's admin itself, for staff only.
+in an admin filter or form, and a non-numeric id in a bulk action, are refused with 400 before
+Django's admin sees them (tests in test_production.py).
 
 At the end: tests of what the fuzz found, so that they hold on SQLite too.
 """
