@@ -145,6 +145,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "roles.middleware.SecurityHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # ETag on every page and 304 for an unchanged one, kept pages included.
+    "django.middleware.http.ConditionalGetMiddleware",
     # Cached public pages are answered here, before sessions, languages and views; the headers
     # above are added to them on the way out.
     "roles.middleware.PageCacheMiddleware",

@@ -14,6 +14,7 @@ urlpatterns = [
     path(f"{ADMIN}content/", include(admin_views.urls())),
     path(ADMIN, admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("api/v1/", include("roles.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("language/<str:code>/", views.switch_language, name="switch-language"),
     # Language-neutral permalinks for job postings: they redirect to the reader's language.

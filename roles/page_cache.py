@@ -21,7 +21,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
-from django.utils.translation import get_language
+from django.utils.translation import (
+    get_language,
+    get_language_from_path,
+    get_language_from_request,
+)
 
 from roles.models import ContentVersion
 
@@ -87,6 +91,9 @@ def key_for(request) -> str | None:
     query = [(n, v) for n, values in request.GET.lists() if not tracking(n) for v in values]
     query.sort(key=lambda pair: pair[0])
     address = f"{request.scheme}://{request.get_host()}{path}?{urlencode(query)}"
+    if not get_language_from_path(path):
+        # A language-neutral address answers in the reader's language (cookie, Accept-Language).
+        address += f"#{get_language_from_request(request)}"
     digest = hashlib.sha256(address.encode()).hexdigest()
     return f"page:{release()}:{request_version(request)}:{digest}"
 
@@ -121,8 +128,13 @@ def fragment(request, name: str, parts: tuple, render: Callable[[], object]):
 
 def storable(response) -> bool:
     cache_control = response.get("Cache-Control", "")
+    # Kept pages are found by address and, for language-neutral addresses, the reader's language
+    # (key_for): a response that depends on any other request header is not kept. Cookie: readers
+    # without a session all get the same page.
+    varies = {name.strip().lower() for name in response.get("Vary", "").split(",") if name.strip()}
     return (
-        response.status_code == 200
+        not varies - {"cookie", "accept-encoding", "accept-language"}
+        and response.status_code == 200
         and not response.streaming
         and not response.cookies
         and "private" not in cache_control
