@@ -100,6 +100,11 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Who may frame the embeddable role card (/embed/roles/<key>/), the one page other sites may show
+# in an iframe: any HTTPS site by default (job boards and intranets are many); a list of origins
+# (https://jobs.example.com) narrows it.
+EMBED_FRAME_ANCESTORS = envlist("EMBED_FRAME_ANCESTORS", "https:")
+
 # The admin's address (a path that is not the default keeps out most password-guessing robots),
 # and editors' sessions: they end after SESSION_HOURS, or when the browser closes.
 ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin").strip("/") + "/"

@@ -17,6 +17,10 @@ urlpatterns = [
     path("api/v1/", include("roles.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("language/<str:code>/", views.switch_language, name="switch-language"),
+    # Sharing a role: its card for iframes, oEmbed, and its QR code as a file.
+    path("embed/roles/<slug:key>/", views.embed_role, name="embed-role"),
+    path("oembed", views.oembed, name="oembed"),
+    path("roles/<slug:key>/qr.svg", views.role_qr, name="role-qr"),
     # Language-neutral permalinks for job postings: they redirect to the reader's language.
     path("roles/<slug:key>/", views.role_permalink, name="role-permalink"),
     path("qualities/<slug:slug>/", views.quality_permalink, name="quality-permalink"),

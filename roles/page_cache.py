@@ -142,6 +142,11 @@ def storable(response) -> bool:
     )
 
 
+# What views say to the outer middleware through the response object rather than its headers (the
+# embeddable card's framing and Content Security Policy): kept with the page.
+ATTRIBUTES = ("xframe_options_exempt", "_csp_replace", "_csp_update", "_csp_exempt")
+
+
 def get(key: str) -> HttpResponse | None:
     try:
         kept = cache.get(key)
@@ -150,16 +155,19 @@ def get(key: str) -> HttpResponse | None:
         return None
     if kept is None:
         return None
-    status, headers, content = kept
+    status, headers, content, attributes = kept
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
+    for name, value in attributes.items():
+        setattr(response, name, value)
     return response
 
 
 def put(key: str, response) -> None:
     headers = [(name, value) for name, value in response.items() if name != "X-Cache"]
-    kept = (response.status_code, headers, response.content)
+    attributes = {name: getattr(response, name) for name in ATTRIBUTES if hasattr(response, name)}
+    kept = (response.status_code, headers, response.content, attributes)
     try:
         cache.set(key, kept, settings.PAGE_CACHE_SECONDS)
     except Exception:  # noqa: BLE001

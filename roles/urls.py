@@ -14,4 +14,5 @@ urlpatterns = [
     path("workplaces/<slug:slug>/", views.workplace_detail, name="workplace-detail"),
     path("about/", views.about, name="about"),
     path("search/", views.search_page, name="search"),
+    path("compare/", views.compare, name="compare"),
 ]

@@ -1,7 +1,9 @@
 import secrets
 import sys
 from itertools import groupby
+from urllib.parse import urlencode
 
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import admin
 from django.core.cache import cache
@@ -12,21 +14,25 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
 from django.utils.translation import (
     get_language,
     get_language_from_path,
     get_language_from_request,
+    gettext,
     override,
 )
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from roles import page_cache
-from roles.context_processors import same_page_in
+from roles import api, page_cache, sharing
+from roles.context_processors import languages, same_page_in
 from roles.metadata import occupation
 from roles.models import Quality, Role, Scenario, Source, Workplace
 from roles.search import search
 from roles.slugs import get_by_slug
+from roles.texts import text
 
 
 def visible_next(role, user):
@@ -58,12 +64,24 @@ def role_detail(request, key):
     sections = page_cache.fragment(
         request, "role", (role.pk, request.user.is_staff), lambda: role_sections(request, role)
     )
+    permalink = request.build_absolute_uri(reverse_permalink(role))
+    language = get_language()
+    page_url = request.build_absolute_uri(request.path)
+    oembed_url = reverse("oembed")
     context = {
         "role": role,
         "sections": sections,
-        "permalink": request.build_absolute_uri(reverse_permalink(role)),
+        "permalink": permalink,
         "meta_title": role.title,
         "meta_description": role.summary,
+        # The share panel: QR code, the card for job postings, oEmbed discovery.
+        "qr": sharing.qr_svg(permalink, gettext("QR code of the link to this role")),
+        "embed_code": sharing.embed_html(
+            request, role, language, sharing.CARD_WIDTH, sharing.CARD_HEIGHT
+        ),
+        "embed_url": sharing.embed_path(role, language),
+        "oembed_json": f"{oembed_url}?{urlencode({'url': page_url, 'format': 'json'})}",
+        "oembed_xml": f"{oembed_url}?{urlencode({'url': page_url, 'format': 'xml'})}",
     }
     return render(request, "roles/role_detail.html", context)
 
@@ -267,6 +285,70 @@ def server_error(request):
     return error_page(request, 500)
 
 
+@require_safe
+@xframe_options_exempt
+@csp_replace({"frame-ancestors": settings.EMBED_FRAME_ANCESTORS})
+def embed_role(request, key):
+    """The role's card for an iframe in a job posting (the one page other sites may frame)."""
+    try:
+        language, negotiated = api.choose_language(request)
+    except api.ApiError:
+        return error_page(request, 400)
+    with override(language):
+        role = get_object_or_404(Role.objects.published().with_content(), key=key)
+        context = {
+            "role": role,
+            "duties": role.duties.all()[:5],
+            "qualities": role.role_qualities.all()[:5],
+            "page_url": request.build_absolute_uri(role.get_absolute_url()),
+            "meta_title": text(role, "title").value,
+        }
+        response = render(request, "embed/role_card.html", context)
+    if negotiated:
+        patch_vary_headers(response, ["Accept-Language"])
+    return response
+
+
+@require_safe
+def oembed(request):
+    """oEmbed for role pages: JSON (the default) or XML."""
+    fmt = request.GET.get("format", "json")
+    try:
+        language, _negotiated = api.choose_language(request)
+        if fmt not in ("json", "xml"):
+            raise sharing.OEmbedError(400, "bad_format", "format must be json or xml.")
+        data = sharing.oembed(
+            request,
+            request.GET.get("url", ""),
+            language,
+            request.GET.get("maxwidth"),
+            request.GET.get("maxheight"),
+        )
+    except (sharing.OEmbedError, api.ApiError) as problem:
+        return api.error(problem.status, problem.code, problem.message)
+    if fmt == "xml":
+        response = HttpResponse(sharing.oembed_xml(data), content_type="text/xml; charset=utf-8")
+    else:
+        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    api._cors(response)
+    return response
+
+
+@require_safe
+def role_qr(request, key):
+    """The QR code of a role's permalink as an SVG file (for printing)."""
+    role = get_object_or_404(Role.objects.published(), key=key)
+    permalink = request.build_absolute_uri(reverse_permalink(role))
+    svg = sharing.qr_svg(permalink, permalink).replace(
+        "<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1
+    )
+    response = HttpResponse(
+        '<?xml version="1.0" encoding="utf-8"?>\n' + svg, content_type="image/svg+xml"
+    )
+    response["Content-Disposition"] = f'inline; filename="{role.key}-qr.svg"'
+    return response
+
+
 def locked_out(request, response=None, credentials=None):
     """django-axes' answer once a user name has failed too often from one address: the admin's
     login page design, in the admin's language, with 429 Too Many Requests."""
@@ -309,3 +391,112 @@ def _cache_answers() -> bool:
         return cache.get("healthz") == token
     except Exception:  # any backend's connection error  # noqa: BLE001
         return False
+
+
+# Comparing roles side by side.
+
+# More columns do not fit a screen, nor a printed page. (The form's hint says "two or three".)
+COMPARE_MAX = 3
+
+
+def compare_keys(values: list[str]) -> list[str]:
+    """The role keys asked for, in the order given (`?roles=a&roles=b` or `?roles=a,b`), without
+    blanks and repeats."""
+    keys = (key.strip() for value in values for key in value.split(","))
+    return list(dict.fromkeys(key for key in keys if key))
+
+
+@require_safe
+def compare(request):
+    """Two or three roles side by side, in the order asked for.
+
+    The address is the whole state, `?roles=agent&roles=manager` (what the page's GET form sends),
+    so a comparison can be shared; other spellings of it (`?roles=agent,manager`, repeats, blanks)
+    are redirected to that one. Unknown keys (and drafts, for readers) are named and left out, and
+    roles past the third are left out with a word: the page is never an error.
+    """
+    asked = request.GET.getlist("roles")
+    keys = compare_keys(asked)
+    if keys != asked:
+        query = request.GET.copy()
+        query.setlist("roles", keys)
+        return redirect(_with_query(request.path, query.urlencode()), permanent=True)
+    choices = list(Role.objects.visible_to(request.user))  # the form's checkboxes, ladder order
+    by_key = {role.key: role for role in choices}
+    chosen = [key for key in keys if key in by_key]
+    compared = chosen[:COMPARE_MAX]
+    roles = []
+    if len(compared) > 1:
+        found = (
+            Role.objects.visible_to(request.user).with_content().in_bulk(compared, field_name="key")
+        )
+        roles = [found[key] for key in compared if key in found]
+        for role in roles:
+            role.next_role = visible_next(role, request.user)
+    unknown = [key for key in keys if key not in by_key]
+    context = {
+        "choices": choices,
+        "checked": compared,
+        "roles": roles if len(roles) > 1 else [],
+        "single": by_key[compared[0]] if len(compared) == 1 else None,
+        "unknown": _shown_keys(unknown),
+        "unknown_count": len(unknown),
+        "too_many": len(chosen) > COMPARE_MAX,
+        "max_roles": COMPARE_MAX,
+        **_compare_meta([role.title for role in roles]),
+        **_links_with_query(request, urlencode([("roles", key) for key in compared])),
+    }
+    return render(request, "roles/compare.html", context)
+
+
+def _compare_meta(titles: list[str]) -> dict:
+    """What link previews of the compare page say."""
+    if len(titles) < 2:
+        return {
+            "meta_title": _("Compare roles"),
+            "meta_description": _(
+                "Choose two or three customer service roles to see their duties, qualities and "
+                "workplaces side by side."
+            ),
+        }
+    names = _("%(items)s and %(last)s") % {"items": ", ".join(titles[:-1]), "last": titles[-1]}
+    return {
+        "meta_title": _("Compare: %(roles)s") % {"roles": names},
+        "meta_description": _(
+            "The duties, qualities, workplaces and career steps of %(roles)s, side by side."
+        )
+        % {"roles": names},
+    }
+
+
+def _shown_keys(keys: list[str]) -> str:
+    """Unknown keys as the page names them: printable, short, five at most (the page escapes
+    them)."""
+    shown = [
+        Truncator("".join(c if c.isprintable() else "\ufffd" for c in key)).chars(40)
+        for key in keys[:5]
+    ]
+    return ", ".join(shown + (["…"] if len(keys) > 5 else []))
+
+
+def _links_with_query(request, query: str) -> dict:
+    """The page's canonical, hreflang and language-switcher links, with `query`.
+
+    The context processor's links carry the path alone; on the compare page the query is the page.
+    """
+    if not query:
+        return {}
+    links = languages(request)
+    here = _with_query(request.path, query)
+    for link in links["language_links"]:
+        link["absolute_url"] = _with_query(link["absolute_url"], query)
+        switch = reverse("switch-language", args=[link["code"]])
+        link["switch_url"] = f"{switch}?{urlencode({'next': here})}"
+    for name in ("canonical_url", "x_default_url"):
+        if name in links:
+            links[name] = _with_query(links[name], query)
+    return links
+
+
+def _with_query(url: str, query: str) -> str:
+    return f"{url}?{query}" if query else url

@@ -65,6 +65,40 @@ def test_a_role_page_prints_without_navigation_and_with_its_link(page, seeded):
     assert pdf.startswith(b"%PDF")
 
 
+def test_the_compare_form_works_without_javascript_and_the_table_scrolls_on_a_phone(
+    browser, live_server, seeded
+):
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, viewport={"width": 375, "height": 700}
+    )
+    page = context.new_page()
+    page.goto("/nb/compare/")
+
+    page.check("#compare-manager")
+    page.check("#compare-agent")
+    page.click(".compare-form button[type=submit]")
+
+    page.wait_for_url("**/nb/compare/?roles=agent&roles=manager")
+    region = page.locator(".compare-scroll")
+    assert page.locator("table.compare th[scope=col]").count() == 2
+    # The table is wider than the phone: its region scrolls, the page itself does not.
+    assert region.evaluate("el => el.scrollWidth > el.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    region.focus()
+    page.keyboard.press("ArrowRight")
+    for _attempt in range(40):  # the scroll is smooth: it takes a moment
+        if region.evaluate("el => el.scrollLeft") > 0:
+            break
+        page.wait_for_timeout(50)
+    assert region.evaluate("el => el.scrollLeft") > 0
+    page.emulate_media(media="print")
+    assert not page.locator(".compare-form").is_visible()
+    assert (
+        page.locator(".print-only").inner_text().endswith("/nb/compare/?roles=agent&roles=manager")
+    )
+    context.close()
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -72,6 +106,7 @@ def test_a_role_page_prints_without_navigation_and_with_its_link(page, seeded):
         "/{lang}/roles/agent/",
         "/{lang}/qualities/patience/",
         "/{lang}/scenarios/faulty-device/",
+        "/{lang}/compare/?roles=agent&roles=manager",
     ],
 )
 @pytest.mark.parametrize("lang", LANGUAGES)

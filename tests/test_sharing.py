@@ -1,0 +1,146 @@
+"""Sharing a role: the embeddable card (the one page other sites may frame), oEmbed, the share
+panel with the role's links in every language, and its QR code."""
+
+import io
+import re
+from xml.etree import ElementTree
+
+import pytest
+import zxingcpp
+from PIL import Image, ImageDraw
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_card_may_be_framed_and_nothing_else_may(client, seeded):
+    for _ in range(2):  # rendered, then from the page cache
+        card = client.get("/embed/roles/agent/?lang=da")
+        assert card.status_code == 200
+        assert "X-Frame-Options" not in card
+        assert "frame-ancestors https:" in card["Content-Security-Policy"]
+        assert "unsafe-inline" not in card["Content-Security-Policy"]
+    assert card["X-Cache"] == "hit"
+    for url in ("/da/roles/agent/", "/da/", "/api/v1/roles/", "/oembed?url=x", "/admin/login/"):
+        response = client.get(url)
+        assert response["X-Frame-Options"] == "DENY", url
+        assert "frame-ancestors 'none'" in response["Content-Security-Policy"], url
+
+
+@pytest.mark.parametrize("code", ["nb", "el", "da"])
+def test_the_card_shows_the_role_in_the_chosen_language(client, seeded, code):
+    from roles.models import Role
+
+    agent = Role.objects.get(key="agent")
+    page = client.get(f"/embed/roles/agent/?lang={code}").content.decode()
+    assert f'<html lang="{code}">' in page
+    assert getattr(agent, f"title_{code}") in page
+    assert f'href="http://testserver/{code}/roles/agent/" target="_blank" rel="noopener"' in page
+    assert 'name="robots" content="noindex"' in page
+    assert "site.js" not in page  # self-contained: its own small stylesheet, no script
+    assert page.count("<li>") >= 5
+
+
+def test_the_cards_language_is_negotiated_and_a_bad_one_refused(client, seeded):
+    greek = client.get("/embed/roles/manager/", HTTP_ACCEPT_LANGUAGE="el")
+    assert '<html lang="el">' in greek.content.decode()
+    assert client.get("/embed/roles/manager/?lang=fr").status_code == 400
+    assert client.get("/embed/roles/chef/?lang=da").status_code == 404
+
+
+def test_oembed_turns_a_role_link_into_the_card(client, seeded):
+    for url, lang in (
+        ("http://testserver/da/roles/agent/", "da"),
+        ("http://testserver/roles/agent/", "nb"),
+    ):
+        data = client.get("/oembed", {"url": url}).json()
+        assert data["version"] == "1.0" and data["type"] == "rich"
+        assert data["width"] == 420 and data["height"] == 520
+        assert f'src="http://testserver/embed/roles/agent/?lang={lang}"' in data["html"]
+        assert data["html"].startswith("<iframe ") and "title=" in data["html"]
+    small = client.get(
+        "/oembed",
+        {"url": "http://testserver/el/roles/manager/", "maxwidth": "300", "maxheight": "250"},
+    ).json()
+    assert (small["width"], small["height"]) == (300, 250)
+    xml = client.get("/oembed", {"url": "http://testserver/el/roles/manager/", "format": "xml"})
+    root = ElementTree.fromstring(xml.content)
+    assert root.tag == "oembed" and root.findtext("type") == "rich"
+    assert xml["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "code"),
+    [
+        ({}, 400, "missing_url"),
+        ({"url": "https://elsewhere.example/da/roles/agent/"}, 404, "not_found"),
+        ({"url": "http://testserver/da/qualities/patience/"}, 404, "not_found"),
+        ({"url": "http://testserver/da/roles/chef/"}, 404, "not_found"),
+        ({"url": "http://testserver/da/roles/agent/", "format": "pdf"}, 400, "bad_format"),
+        ({"url": "http://testserver/da/roles/agent/", "maxwidth": "x"}, 400, "bad_size"),
+        ({"url": "http://testserver/da/roles/agent/", "maxwidth": "10"}, 400, "bad_size"),
+        ({"url": "javascript:alert(1)"}, 404, "not_found"),
+    ],
+)
+def test_oembed_errors_are_json(client, seeded, params, status, code):
+    response = client.get("/oembed", params)
+    assert response.status_code == status and response.json()["error"] == code
+
+
+def test_role_pages_announce_oembed(client, seeded):
+    page = client.get("/el/roles/agent/").content.decode()
+    link = re.search(r'<link rel="alternate" type="application/json\+oembed" href="([^"]+)"', page)
+    assert link
+    href = link.group(1).replace("&amp;", "&")
+    assert client.get(href).json()["html"].count("lang=el") == 1
+
+
+def test_the_share_panel_works_without_javascript(client, seeded, languages):
+    page = client.get("/nb/roles/agent/").content.decode()
+    panel = page[page.index('id="share"') :]
+    for code in languages:
+        assert f'href="http://testserver/{code}/roles/agent/"' in panel
+    assert 'value="http://testserver/roles/agent/"' in panel  # the permalink, selectable
+    assert 'href="http://testserver/roles/agent/#duties"' in panel
+    assert "<svg " in panel and 'href="/roles/agent/qr.svg"' in panel
+    assert "&lt;iframe src=&quot;http://testserver/embed/roles/agent/?lang=nb" in panel
+    assert 'href="/embed/roles/agent/?lang=nb"' in panel
+
+
+def modules(svg: str) -> tuple[int, set]:
+    """The dark modules of segno's SVG path ("M x y" then runs of "h n" / "m dx dy")."""
+    size = int(re.search(r'width="(\d+)"', svg).group(1)) // 4
+    path = re.search(r' d="([^"]+)"', svg).group(1)
+    dark, x, y = set(), 0.0, 0.0
+    for command, numbers in re.findall(r"([Mmh])([-\d. ]+)", path):
+        values = [float(n) for n in numbers.split()]
+        if command == "M":
+            x, y = values
+        elif command == "m":
+            x, y = x + values[0], y + values[1]
+        else:
+            for column in range(int(x), int(x + values[0])):
+                dark.add((column, int(y)))
+            x += values[0]
+    return size, dark
+
+
+def decode(svg: str) -> str:
+    size, dark = modules(svg)
+    image = Image.new("L", (size * 8, size * 8), 255)
+    drawing = ImageDraw.Draw(image)
+    for column, row in dark:
+        drawing.rectangle([column * 8, row * 8, column * 8 + 7, row * 8 + 7], fill=0)
+    found = zxingcpp.read_barcodes(image)
+    assert found, "no QR code found"
+    return found[0].text
+
+
+def test_the_qr_code_decodes_to_the_roles_link(client, seeded):
+    page = client.get("/da/roles/manager/").content.decode()
+    inline = page[page.index('<svg width="') : page.index("</svg>") + 6]
+    assert decode(inline) == "http://testserver/roles/manager/"
+    download = client.get("/roles/manager/qr.svg")
+    assert download["Content-Type"] == "image/svg+xml"
+    assert decode(download.content.decode()) == "http://testserver/roles/manager/"
+    ElementTree.parse(io.BytesIO(download.content))  # a well-formed SVG file
+    assert client.get("/roles/chef/qr.svg").status_code == 404
