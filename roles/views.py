@@ -3,7 +3,6 @@ import sys
 from itertools import groupby
 from urllib.parse import urlencode
 
-from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import admin
 from django.core.cache import cache
@@ -287,7 +286,6 @@ def server_error(request):
 
 @require_safe
 @xframe_options_exempt
-@csp_replace({"frame-ancestors": settings.EMBED_FRAME_ANCESTORS})
 def embed_role(request, key):
     """The role's card for an iframe in a job posting (the one page other sites may frame)."""
     try:
@@ -304,6 +302,8 @@ def embed_role(request, key):
             "meta_title": text(role, "title").value,
         }
         response = render(request, "embed/role_card.html", context)
+    # django-csp: this page's policy lets the sites in EMBED_FRAME_ANCESTORS frame it.
+    response._csp_replace = {"frame-ancestors": settings.EMBED_FRAME_ANCESTORS}
     if negotiated:
         patch_vary_headers(response, ["Accept-Language"])
     return response

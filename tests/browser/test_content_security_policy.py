@@ -118,6 +118,8 @@ def test_no_public_page_is_refused_anything(csp_page, seeded, lang):
         f"/{lang}/qualities/patience/",
         f"/{lang}/scenarios/",
         f"/{lang}/scenarios/faulty-device/",
+        f"/{lang}/compare/?roles=agent&roles=manager",
+        f"/embed/roles/agent/?lang={lang}",
         f"/{lang}/search/?q={query}",
     ]
     for path in paths:
@@ -338,3 +340,51 @@ def test_admins_scripted_controls_are_refused_nothing(admin_page, django_user_mo
     assert page.locator(".action-counter").is_visible()
     assert_no_violations(page)
     assert page.errors == []
+
+
+@pytest.fixture
+def job_board():
+    """Another site on this machine, serving whatever job posting the test gives it."""
+    import http.server
+    import threading
+
+    posting = {"html": ""}
+
+    class Board(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            body = posting["html"].encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Board)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}", posting
+    server.shutdown()
+
+
+def test_the_card_shows_inside_another_sites_iframe_and_no_other_page_does(
+    csp_page, seeded, live_server, settings, job_board
+):
+    """A job board on another origin frames the card; framing a role page is refused."""
+    board, posting = job_board
+    settings.EMBED_FRAME_ANCESTORS = [board]
+    site = live_server.url
+    posting["html"] = (
+        f'<h1>Job posting</h1><iframe id="card" src="{site}/embed/roles/agent/?lang=da"></iframe>'
+        f'<iframe id="page" src="{site}/da/roles/agent/"></iframe>'
+    )
+    page = csp_page
+    page.goto(f"{board}/posting")
+    title = Role.objects.get(key="agent").title_da
+    card = page.frame_locator("#card").locator("h1")
+    assert card.inner_text(timeout=5000).strip() == title
+    # Refused (X-Frame-Options DENY, frame-ancestors 'none'): Chromium shows its own error page.
+    page.wait_for_timeout(500)
+    framed = [frame for frame in page.frames if frame.parent_frame and "embed" not in frame.url]
+    assert framed and all(title not in frame.content() for frame in framed)
