@@ -24,7 +24,6 @@ Django's admin sees them (tests in test_production.py).
 At the end: tests of what the fuzz found, so that they hold on SQLite too.
 """
 
-import asyncio
 import random
 import sys
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from urllib.parse import quote, unquote_to_bytes
 from wsgiref.util import setup_testing_defaults
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.core.signals import got_request_exception, request_finished, request_started
 from django.db import close_old_connections
@@ -890,7 +890,8 @@ def test_the_asgi_entry_point_drops_a_content_type_django_cannot_read():
 
     scope = {"type": "http", "headers": [(b"content-type", b"text/plain; charset=rot13")]}
     scope["headers"].append((b"accept-language", b"el"))
-    asyncio.run(content_type.asgi(django)(scope, None, None))
+    # async_to_sync, not asyncio.run: the browser tests' event loop may be running in this thread.
+    async_to_sync(content_type.asgi(django))(scope, None, None)
     assert received == [[(b"accept-language", b"el")]]
 
 
