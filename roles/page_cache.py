@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.utils.translation import (
     get_language,
@@ -36,11 +36,27 @@ logger = logging.getLogger(__name__)
 SKIPPED = ("/healthz", "/i18n/", "/language/", "/robots.txt")
 
 
+VERSION_KEY = "content-version"
+# With a shared cache, the version is read from it (no database trip for a kept page); it is
+# written there when a change commits, and read again from the database at the latest after this
+# many seconds (a change made outside the app, such as a restored dump, shows within it).
+VERSION_SECONDS = 30
+
+
 def bump() -> None:
     """Make every kept page stale (when the surrounding transaction commits)."""
     value = secrets.randbits(62)
     if not ContentVersion.objects.filter(pk=1).update(value=value):
         ContentVersion.objects.update_or_create(pk=1, defaults={"value": value})
+    if settings.REDIS_URL:
+        transaction.on_commit(lambda: _share_version(value))
+
+
+def _share_version(value: int) -> None:
+    try:
+        cache.set(VERSION_KEY, value, VERSION_SECONDS)
+    except Exception:  # noqa: BLE001
+        logger.warning("page cache unavailable", exc_info=True)
 
 
 @functools.cache
@@ -64,6 +80,25 @@ def release() -> str:
 
 
 def current_version() -> int:
+    """The content version: from the shared cache when there is one, else the database."""
+    if settings.REDIS_URL:
+        try:
+            shared = cache.get(VERSION_KEY)
+        except Exception:  # noqa: BLE001
+            shared = None
+        if shared is not None:
+            return shared
+        value = _stored_version()
+        try:
+            # add, not set: a change committed meanwhile has written the newer version.
+            cache.add(VERSION_KEY, value, VERSION_SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("page cache unavailable", exc_info=True)
+        return value
+    return _stored_version()
+
+
+def _stored_version() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT value FROM roles_contentversion WHERE id = 1")
         row = cursor.fetchone()

@@ -152,3 +152,36 @@ def test_kept_role_sections_are_apart_for_readers_and_editors(editor_client, see
     assert 'href="/nb/roles/manager/"' in editor_client.get("/nb/roles/agent/").content.decode()
     assert 'href="/nb/roles/manager/"' not in reader.get("/nb/roles/agent/").content.decode()
     assert 'href="/nb/roles/manager/"' in editor_client.get("/nb/roles/agent/").content.decode()
+
+
+def test_with_a_shared_cache_a_kept_page_needs_no_database_trip(
+    client, seeded, settings, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    settings.REDIS_URL = "redis://shared"  # the shared-cache path; local memory stands in here
+    client.get("/da/roles/agent/")
+    with django_assert_num_queries(0):
+        assert client.get("/da/roles/agent/")["X-Cache"] == "hit"
+    duty = Duty.objects.filter(role__key="agent").first()
+    duty.text_da = "Ringe kunden op dagen efter"
+    with django_capture_on_commit_callbacks(execute=True):  # the test's transaction "commits"
+        duty.save()
+    fresh = client.get("/da/roles/agent/")
+    assert fresh["X-Cache"] == "miss" and "Ringe kunden op dagen efter" in fresh.content.decode()
+
+
+def test_a_shared_version_is_written_only_when_the_change_commits(
+    client, seeded, settings, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from roles import page_cache
+
+    settings.REDIS_URL = "redis://shared"
+    before = page_cache.current_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            page_cache.bump()
+            assert cache.get(page_cache.VERSION_KEY) == before  # not yet committed
+    assert cache.get(page_cache.VERSION_KEY) != before
+    assert cache.get(page_cache.VERSION_KEY) == page_cache._stored_version()
