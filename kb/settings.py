@@ -147,14 +147,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "roles.middleware.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag on every page and 304 for an unchanged one, kept pages included.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Cached public pages are answered here, before sessions, languages and views. They are kept
+    # with the headers of the middleware below (CSP, Permissions-Policy, X-Frame-Options) and
+    # their ETag, so a hit computes none of them again.
+    "roles.middleware.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "roles.middleware.SecurityHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # ETag on every page and 304 for an unchanged one, kept pages included.
-    "django.middleware.http.ConditionalGetMiddleware",
-    # Cached public pages are answered here, before sessions, languages and views; the headers
-    # above are added to them on the way out.
-    "roles.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

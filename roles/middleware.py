@@ -3,6 +3,7 @@ import ipaddress
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.exceptions import BadRequest, DisallowedHost
+from django.db import DatabaseError
 
 from roles import page_cache
 
@@ -71,7 +72,9 @@ class PageCacheMiddleware:
     def __call__(self, request):
         try:
             key = page_cache.key_for(request)
-        except DisallowedHost:  # a bad Host header: the view's 400 page, never kept
+        except (DisallowedHost, DatabaseError):
+            # A bad Host header, or the database away: the inner layers answer (the 400 page, the
+            # 503 page), with the security headers of the middleware below this one.
             key = None
         if key is None:
             return self.get_response(request)

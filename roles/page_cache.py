@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import HttpResponse
+from django.utils.cache import set_response_etag
 from django.utils.translation import (
     get_language,
     get_language_from_path,
@@ -177,11 +178,6 @@ def storable(response) -> bool:
     )
 
 
-# What views say to the outer middleware through the response object rather than its headers (the
-# embeddable card's framing and Content Security Policy): kept with the page.
-ATTRIBUTES = ("xframe_options_exempt", "_csp_replace", "_csp_update", "_csp_exempt")
-
-
 def get(key: str) -> HttpResponse | None:
     try:
         kept = cache.get(key)
@@ -190,19 +186,18 @@ def get(key: str) -> HttpResponse | None:
         return None
     if kept is None:
         return None
-    status, headers, content, attributes = kept
+    status, headers, content = kept
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
-    for name, value in attributes.items():
-        setattr(response, name, value)
     return response
 
 
 def put(key: str, response) -> None:
+    if not response.has_header("ETag"):
+        set_response_etag(response)  # once, rather than on every hit
     headers = [(name, value) for name, value in response.items() if name != "X-Cache"]
-    attributes = {name: getattr(response, name) for name in ATTRIBUTES if hasattr(response, name)}
-    kept = (response.status_code, headers, response.content, attributes)
+    kept = (response.status_code, headers, response.content)
     try:
         cache.set(key, kept, settings.PAGE_CACHE_SECONDS)
     except Exception:  # noqa: BLE001

@@ -188,7 +188,7 @@ def test_healthz_names_what_is_down(client):
 
 
 @pytest.mark.parametrize("code", ["nb", "el", "da"])
-def test_a_lost_database_gives_a_503_in_the_readers_language(code):
+def test_a_lost_database_gives_a_503_in_the_readers_language(seeded, code):
     from django.test import Client
 
     client = Client(raise_request_exception=False)
@@ -201,6 +201,8 @@ def test_a_lost_database_gives_a_503_in_the_readers_language(code):
     content = response.content.decode()
     assert f'<html lang="{code}">' in content
     assert 'name="robots" content="noindex"' in content
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
 
 
 def test_a_lost_database_in_a_view_gives_a_503_too(seeded):
