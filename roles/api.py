@@ -51,7 +51,7 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.extra = status, code, message, extra
 
 
-def _cors(response) -> None:
+def cors(response) -> None:
     for name, value in CORS.items():
         response[name] = value
 
@@ -82,7 +82,7 @@ def choose_language(request) -> tuple[str, bool]:
 
 def error(status: int, code: str, message: str, **extra) -> JsonResponse:
     response = JsonResponse({"error": code, "message": message, **extra}, status=status)
-    _cors(response)
+    cors(response)
     return response
 
 
@@ -93,7 +93,7 @@ def endpoint(view):
     def wrapper(request, *args, **kwargs):
         if request.method == "OPTIONS":
             response = HttpResponse(status=204)
-            _cors(response)
+            cors(response)
             return response
         if request.method not in ("GET", "HEAD"):
             response = error(405, "method_not_allowed", "The API is read-only: use GET.")
@@ -114,7 +114,7 @@ def endpoint(view):
         timestamp = last_modified.timestamp() if last_modified else None
         if timestamp:
             response["Last-Modified"] = http_date(timestamp)
-        _cors(response)
+        cors(response)
         return get_conditional_response(
             request, etag=etag, last_modified=int(timestamp or 0) or None, response=response
         )
@@ -379,7 +379,7 @@ def openapi(request):
     if request.method not in ("GET", "HEAD"):
         return error(405, "method_not_allowed", "The API is read-only: use GET.")
     response = JsonResponse(description(), json_dumps_params=JSON)
-    _cors(response)
+    cors(response)
     return response
 
 

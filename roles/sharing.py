@@ -15,6 +15,7 @@ from xml.etree import ElementTree
 import segno
 from django.conf import settings
 from django.urls import Resolver404, resolve, reverse
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_from_path, gettext, override
@@ -51,14 +52,8 @@ def embed_html(request, role: Role, language: str, width: int, height: int) -> s
         }
     src = request.build_absolute_uri(embed_path(role, language))
     return (
-        f'<iframe src="{_attr(src)}" width="{width}" height="{height}" title="{_attr(title)}" '
+        f'<iframe src="{escape(src)}" width="{width}" height="{height}" title="{escape(title)}" '
         f'loading="lazy" referrerpolicy="strict-origin-when-cross-origin"></iframe>'
-    )
-
-
-def _attr(value: str) -> str:
-    return (
-        value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
     )
 
 

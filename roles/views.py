@@ -330,7 +330,7 @@ def oembed(request):
         response = HttpResponse(sharing.oembed_xml(data), content_type="text/xml; charset=utf-8")
     else:
         response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
-    api._cors(response)
+    api.cors(response)
     return response
 
 
