@@ -23,6 +23,11 @@ urlpatterns = [
     path("roles/<slug:key>/qr.svg", views.role_qr, name="role-qr"),
     # Language-neutral permalinks for job postings: they redirect to the reader's language.
     path("roles/<slug:key>/", views.role_permalink, name="role-permalink"),
+    path(
+        "roles/<slug:key>/v/<int:number>/",
+        views.role_version_permalink,
+        name="role-version-permalink",
+    ),
     path("qualities/<slug:slug>/", views.quality_permalink, name="quality-permalink"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots-txt"),

@@ -1,9 +1,11 @@
 """The editors' admin: every text in language tabs, and per-language completeness at a glance."""
 
+from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.forms.models import BaseInlineFormSet
+from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -14,15 +16,16 @@ from modeltranslation.admin import (
 from modeltranslation.utils import build_localized_fieldname
 from reversion.admin import VersionAdmin
 
-from roles import translation_status
+from roles import publishing, translation_status
 from roles.completeness import missing_fields
-from roles.editorial import EditorialAdminMixin, EditorialInlineMixin
+from roles.editorial import EditorialAdminMixin, EditorialInlineMixin, may_edit_structure
 from roles.models import (
     Duty,
     Quality,
     Role,
     RoleQuality,
     RoleScenario,
+    RoleVersion,
     Scenario,
     SeedRecord,
     Source,
@@ -203,10 +206,60 @@ class RoleAdmin(ContentAdmin):
     filter_horizontal = ["workplaces", "sources"]
     inlines = [DutyInline, RoleQualityInline, RoleScenarioInline]
 
+    change_form_template = "admin/roles/role/change_form.html"
+    actions = ["publish_versions"]
+
     def get_readonly_fields(self, request, obj=None):
         # The key is in every permalink: set once, never changed.
         readonly = super().get_readonly_fields(request, obj)
         return [*readonly, "key"] if obj else readonly
+
+    def has_publish_permission(self, request):
+        return may_edit_structure(request.user)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["may_publish"] = self.has_publish_permission(request)
+        if obj is not None:
+            context["role_versions"] = RoleVersion.objects.of(obj.key).defer("content")
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        role = form.instance
+        # Publishing stores a version: on "Save and publish", or when the role is first shown.
+        wanted = "_publish" in request.POST or (role.published and "published" in form.changed_data)
+        if not wanted:
+            return
+        if not self.has_publish_permission(request):
+            self.message_user(request, _("You may not publish roles."), messages.ERROR)
+            return
+        self._publish(request, role)
+
+    def _publish(self, request, role) -> None:
+        try:
+            version = publishing.publish(role, user=request.user)
+        except publishing.NothingToPublish as unchanged:
+            self.message_user(
+                request,
+                _("“%(role)s” reads exactly as version %(number)d: no new version.")
+                % {"role": role, "number": unchanged.version.number},
+                messages.INFO,
+            )
+            return
+        self.log_change(request, role, f"Published version {version.number}")
+        self.message_user(
+            request,
+            _("Published version %(number)d of “%(role)s”.")
+            % {"number": version.number, "role": role},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        permissions=["publish"], description=_("Publish a new version of the selected roles")
+    )
+    def publish_versions(self, request, queryset):
+        for role in queryset:
+            self._publish(request, role)
 
 
 @admin.register(Duty)
@@ -291,3 +344,89 @@ class SeedRecordAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it withdrawn?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Kept with the version, for the history."),
+    )
+
+
+@admin.register(RoleVersion)
+class RoleVersionAdmin(admin.ModelAdmin):
+    """Published versions: read-only, never deleted; an editor may withdraw one."""
+
+    list_display = ["__str__", "number", "published_at", "published_by", "withdrawn_at"]
+    list_filter = ["role_key", ("withdrawn_at", admin.EmptyFieldListFilter)]
+    fields = [
+        "role_key",
+        "number",
+        "public_link",
+        "published_at",
+        "published_by",
+        "withdrawn_at",
+        "withdrawn_by",
+        "withdrawal_reason",
+    ]
+    readonly_fields = fields
+    actions = ["withdraw"]
+
+    @admin.display(description=_("page"))
+    def public_link(self, obj):
+        url = obj.get_absolute_url()
+        return format_html('<a href="{}">{}</a>', url, url)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_publish_permission(self, request):
+        return may_edit_structure(request.user)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(permissions=["publish"], description=_("Withdraw the selected versions"))
+    def withdraw(self, request, queryset):
+        """Ask why first: the reason is kept with each version and in the admin log."""
+        versions = list(queryset.filter(withdrawn_at=None))
+        form = WithdrawForm(request.POST if "confirm" in request.POST else None)
+        if not versions:
+            self.message_user(request, _("Those versions are already withdrawn."), messages.INFO)
+            return None
+        if form.is_valid():
+            for version in versions:
+                publishing.withdraw(version, user=request.user, reason=form.cleaned_data["reason"])
+                self.log_change(
+                    request, version, f"Withdrawn: {form.cleaned_data['reason'].strip()}"
+                )
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d version withdrawn: its links now answer 410 Gone.",
+                    "%(count)d versions withdrawn: their links now answer 410 Gone.",
+                    len(versions),
+                )
+                % {"count": len(versions)},
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Withdraw published versions"),
+            "opts": self.opts,
+            "versions": versions,
+            "form": form,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/roles/roleversion/withdraw.html", context)

@@ -104,3 +104,26 @@ class WorkplaceQuerySet(PublishableQuerySet):
         return self.prefetch_related(
             Prefetch("roles", queryset=_published("Role").order_by("level", "key")), "sources"
         )
+
+
+class RoleVersionQuerySet(models.QuerySet):
+    def of(self, key: str):
+        return self.filter(role_key=key)
+
+    def in_force(self):
+        """Versions not withdrawn: the newest of them is a role's current version."""
+        return self.filter(withdrawn_at=None)
+
+    def current_of(self, key: str):
+        """The role's newest version not withdrawn, or None (one query)."""
+        return self.of(key).in_force().order_by("-number").first()
+
+    def delete(self):
+        raise ValueError("Published versions are never deleted; withdraw them instead.")
+
+    def update(self, **kwargs):
+        from roles.models import RoleVersion
+
+        if not RoleVersion.WITHDRAWAL_FIELDS.issuperset(kwargs):
+            raise ValueError("A published version is never changed, except to withdraw it.")
+        return super().update(**kwargs)

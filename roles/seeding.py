@@ -18,12 +18,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 
+from roles import publishing
 from roles.models import (
     Duty,
     Quality,
     Role,
     RoleQuality,
     RoleScenario,
+    RoleVersion,
     Scenario,
     SeedRecord,
     Source,
@@ -46,6 +48,8 @@ class SeedReport:
     kept: list[str] = field(default_factory=list)
     # Loaded before, no longer in the seed files: left in place for an editor to delete.
     removed: list[str] = field(default_factory=list)
+    # Published roles that had no version yet: their first version, from the seed content.
+    published: list[str] = field(default_factory=list)
 
 
 def load_seeds(*, directory: Path | None = None, force: bool = False) -> SeedReport:
@@ -57,10 +61,22 @@ def load_seeds(*, directory: Path | None = None, force: bool = False) -> SeedRep
         with transaction.atomic(), reversion.create_revision():
             reversion.set_comment("Loaded from the seed files")
             loader.load(data)
+            loader.report.published = publish_first_versions()
     except (ValidationError, DatabaseError) as error:
         messages = getattr(error, "messages", None) or [str(error)]
         raise SeedError(f"{loader.where}: {' '.join(messages)}") from error
     return loader.report
+
+
+def publish_first_versions() -> list[str]:
+    """Give every published role without a version its first one. Later changes to a role, from
+    the seed files or from editors, are published by an editor (admin: "Save and publish")."""
+    have = set(RoleVersion.objects.values_list("role_key", flat=True).distinct())
+    published = []
+    for role in Role.objects.published().exclude(key__in=have):
+        version = publishing.publish(role)
+        published.append(f"{version} (role {role.key})")
+    return published
 
 
 def _fingerprint(value: Any) -> str:

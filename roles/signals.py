@@ -12,7 +12,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from roles import page_cache, search
 
 # Written by the app itself, never shown on a page as such.
-NOT_CONTENT = {"SearchEntry", "SearchWord", "SeedRecord", "ContentVersion"}
+NOT_CONTENT = {"SearchEntry", "SearchWord", "SeedRecord", "ContentVersion", "VersionText"}
 
 
 def _saved(sender, instance, raw=False, **kwargs):

@@ -25,10 +25,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from roles import api, page_cache, sharing
+from roles import api, page_cache, pinned, publishing, sharing
 from roles.context_processors import languages, same_page_in
 from roles.metadata import occupation
-from roles.models import Quality, Role, Scenario, Source, Workplace
+from roles.models import Quality, Role, RoleVersion, Scenario, Source, Workplace
 from roles.search import search
 from roles.slugs import get_by_slug
 from roles.texts import text
@@ -87,13 +87,81 @@ def role_detail(request, key):
 
 def role_sections(request, role) -> dict:
     role = Role.objects.with_content().get(pk=role.pk)
-    context = {"role": role, "next_role": visible_next(role, request.user)}
+    version = RoleVersion.objects.defer("content").current_of(role.key)
+    context = {
+        "role": role,
+        "next_role": visible_next(role, request.user),
+        "version": version,
+        # Edited since the version was published: the page no longer reads as its version.
+        "edited_since": version is not None and not publishing.is_current(role, version),
+    }
     return {
         "head": render_to_string(
             "roles/parts/role_head.html", {"occupation": occupation(role, request)}
         ),
         "body": render_to_string("roles/parts/role_sections.html", context),
     }
+
+
+# The largest version number a database integer holds: a longer number is no version.
+LARGEST_NUMBER = 2**31 - 1
+
+
+def _version_or_404(key: str, number: int) -> RoleVersion:
+    if number > LARGEST_NUMBER:
+        raise Http404
+    return get_object_or_404(RoleVersion.objects.of(key), number=number)
+
+
+@require_safe
+def role_version(request, key, number):
+    """A published version of a role, exactly as it was then: a link that holds for a job
+    posting. A withdrawn version answers 410 Gone and points to the current one."""
+    version = _version_or_404(key, number)
+    current = RoleVersion.objects.current_of(key)
+    # A role unpublished or deleted since: its versions still show, with no page to point to.
+    live = Role.objects.visible_to(request.user).filter(key=key).exists()
+    role_url = reverse("roles:role-detail", kwargs={"key": key}) if live else ""
+    if version.withdrawn:
+        context = {"version": version, "current": current, "role_url": role_url}
+        return render(request, "roles/version_withdrawn.html", context, status=410)
+    store = pinned.load([version] if current is None else [version, current])
+    shown = pinned.PinnedRole.of(version, store)
+    is_current = current is not None and current.number == version.number
+    context = {
+        "pinned": shown,
+        "version": version,
+        "current": current,
+        "is_current": is_current,
+        "changes": []
+        if is_current or current is None
+        else pinned.changes(version.content, current.content, store),
+        "role_url": role_url,
+        "meta_title": shown.role.title,
+        "meta_description": shown.role.summary,
+        "noindex": True,  # the current page is the one to index; a version is for links
+    }
+    return render(request, "roles/role_version.html", context)
+
+
+@require_safe
+def role_versions(request, key):
+    """Every published version of a role, the newest first, with their links."""
+    versions = list(RoleVersion.objects.of(key).defer("content"))
+    if not versions:
+        raise Http404
+    live = Role.objects.visible_to(request.user).filter(key=key).exists()
+    for version in versions:  # the language-neutral link, for job postings
+        version.permalink = request.build_absolute_uri(
+            reverse("role-version-permalink", kwargs={"key": key, "number": version.number})
+        )
+    context = {
+        "versions": versions,
+        "current": next((version for version in versions if not version.withdrawn), None),
+        "role_url": reverse("roles:role-detail", kwargs={"key": key}) if live else "",
+        "noindex": True,
+    }
+    return render(request, "roles/role_versions.html", context)
 
 
 def _slug_page(request, model, slug, *, title: str, description: str):
@@ -167,6 +235,12 @@ def _negotiated(request, obj):
 def role_permalink(request, key):
     """A language-neutral link for job postings: /roles/<key>/."""
     return _negotiated(request, get_object_or_404(Role.objects.visible_to(request.user), key=key))
+
+
+@require_safe
+def role_version_permalink(request, key, number):
+    """A language-neutral link to one published version: /roles/<key>/v/<number>/."""
+    return _negotiated(request, _version_or_404(key, number))
 
 
 @require_safe

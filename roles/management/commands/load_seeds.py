@@ -39,6 +39,8 @@ class Command(BaseCommand):
                     f"left     {line}: no longer in the seed files (delete it in admin)"
                 )
             )
+        for line in report.published:
+            self.stdout.write(f"published {line}")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeds loaded: {len(report.created)} created, {len(report.updated)} updated, "

@@ -1,0 +1,264 @@
+"""Reading a published version: the role as it was then, and what has changed since.
+
+A version's content refers to its texts by digest (roles/publishing.py). `load()` fetches the texts
+of any number of versions in one query; `PinnedRole` gives templates objects that read like the
+models (`title_<code>` per language, so the `text` tag and its fallback notes work unchanged).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.text import Truncator
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname, resolution_order
+
+from roles.models import RoleVersion, Source, VersionText
+from roles.publishing import ROLE_TEXTS, SCENARIO_TEXTS
+from roles.texts import text
+
+
+def digests(content: dict) -> set[str]:
+    """Every text digest in a version's content."""
+    found = set()
+
+    def collect(value):
+        # A text is a {language: digest} map: the only dicts whose values are all 64-hex strings.
+        if isinstance(value, dict):
+            if value and all(isinstance(v, str) and len(v) == 64 for v in value.values()):
+                found.update(value.values())
+            else:
+                for key, item in value.items():
+                    if key != "codes":
+                        collect(item)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+
+    collect(content)
+    return found
+
+
+def load(versions: Iterable[RoleVersion]) -> dict[str, str]:
+    """The texts of `versions`, by digest, in one query."""
+    wanted = set().union(*(digests(version.content) for version in versions))
+    if not wanted:
+        return {}
+    return dict(VersionText.objects.filter(digest__in=wanted).values_list("digest", "text"))
+
+
+class Pinned:
+    """An object as a version holds it: `<field>_<code>` for each language it was written in,
+    and `<field>` in the active language along the fallback chain, as the models read."""
+
+    def __init__(self, store: dict[str, str], fields: dict[str, dict[str, str]], **attributes):
+        self._fields = tuple(fields)
+        for name, languages in fields.items():
+            for code, key in languages.items():
+                setattr(self, build_localized_fieldname(name, code), store.get(key, ""))
+        for name, value in attributes.items():
+            setattr(self, name, value)
+
+    def __getattr__(self, name):
+        # Only reached for attributes not set: a translated field in a language it lacks ("")
+        # or the field itself, read in the active language.
+        fields = self.__dict__.get("_fields", ())
+        if name in fields:
+            return text(self, name).value
+        if any(name.startswith(f"{f}_") for f in fields):
+            return ""
+        raise AttributeError(name)
+
+    @property
+    def step_list(self) -> list[str]:
+        return [line.strip() for line in (self.steps or "").splitlines() if line.strip()]
+
+
+def _url(view: str, **kwargs) -> str:
+    try:
+        return reverse(view, kwargs=kwargs)
+    except NoReverseMatch:
+        return ""
+
+
+@dataclass
+class PinnedRole:
+    """A role as one version holds it, ready for the version page."""
+
+    version: RoleVersion
+    role: Pinned
+    duties: list[Pinned]
+    qualities: list[tuple[Pinned, Pinned]]  # (the quality, the role's note on it)
+    scenarios: list[Pinned]
+    workplaces: list[Pinned]
+    leads_to: Pinned | None
+    leads_from: list[Pinned]
+    sources: list[Pinned]
+    codes: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, version: RoleVersion, store: dict[str, str]) -> "PinnedRole":
+        content = version.content
+
+        def role_link(item):
+            url = _url("roles:role-detail", key=item["key"])
+            return Pinned(store, {"title": item["title"]}, key=item["key"], url=url)
+
+        def source(item):
+            name = dict(Source._meta.get_field("language").choices).get(item["language"], "")
+            return Pinned(store, {"title": item["title"]}, language_name=name)
+
+        return cls(
+            version=version,
+            role=Pinned(store, {name: content.get(name, {}) for name in ROLE_TEXTS}),
+            duties=[
+                Pinned(store, {"text": duty["text"]}, key=duty["key"])
+                for duty in content.get("duties", [])
+            ],
+            qualities=[
+                (
+                    Pinned(
+                        store,
+                        {"name": item["name"]},
+                        slug=item["slug"],
+                        url=_url("roles:quality-detail", slug=item["slug"]),
+                    ),
+                    Pinned(store, {"note": item["note"]}),
+                )
+                for item in content.get("qualities", [])
+            ],
+            scenarios=[
+                ScenarioSnapshot(
+                    store,
+                    {name: item.get(name, {}) for name in SCENARIO_TEXTS},
+                    slug=item["slug"],
+                )
+                for item in content.get("scenarios", [])
+            ],
+            workplaces=[
+                Pinned(
+                    store,
+                    {"name": item["name"]},
+                    slug=item["slug"],
+                    url=_url("roles:workplace-detail", slug=item["slug"]),
+                )
+                for item in content.get("workplaces", [])
+            ],
+            leads_to=role_link(content["leads_to"]) if content.get("leads_to") else None,
+            leads_from=[role_link(item) for item in content.get("leads_from", [])],
+            sources=[source(item) for item in content.get("sources", [])],
+            codes=content.get("codes", {}),
+        )
+
+
+class ScenarioSnapshot(Pinned):
+    """A scenario as a version holds it; links to the scenario's page as it is now."""
+
+    def get_absolute_url(self):
+        return _url("roles:scenario-detail", slug=self.slug)
+
+
+# What changed since a version ------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    """What changed in one section of the role page."""
+
+    section: str
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+
+    def __bool__(self):
+        return bool(self.added or self.removed or self.changed)
+
+
+FIELD_NAMES = {
+    "title": _("title"),
+    "summary": _("summary"),
+    "body": _("description"),
+    "career": _("career path"),
+}
+CODE_NAMES = {"isco08": "ISCO-08", "esco_uri": "ESCO", "onet_soc": "O*NET-SOC"}
+
+
+def _shown(languages: dict[str, str], store: dict[str, str], limit: int = 90) -> str:
+    """A text in the reader's language (or along the fallback chain), shortened for a list."""
+    for code in resolution_order(get_language()):
+        if languages.get(code):
+            return Truncator(store.get(languages[code], "")).chars(limit)
+    return ""
+
+
+def _compare(section, before, after, *, key, label, store) -> Change:
+    """Added, removed and changed items of a list section, matched by their stable key."""
+    old = {item[key]: item for item in before}
+    new = {item[key]: item for item in after}
+    change = Change(section)
+    change.added = [_shown(label(new[k]), store) for k in new if k not in old]
+    change.removed = [_shown(label(old[k]), store) for k in old if k not in new]
+    change.changed = [_shown(label(new[k]), store) for k in new if k in old and new[k] != old[k]]
+    return change
+
+
+def changes(before: dict, after: dict, store: dict[str, str]) -> list[Change]:
+    """What changed from the content `before` to the content `after`, section by section, in the
+    reader's language. Sections without a change are left out."""
+    texts = Change(str(_("About the role")))
+    texts.changed = [
+        str(FIELD_NAMES[name]) for name in ROLE_TEXTS if before.get(name) != after.get(name)
+    ]
+    by_title = lambda item: item["title"]  # noqa: E731
+    by_name = lambda item: item["name"]  # noqa: E731
+    career = Change(str(_("Career path")))
+    old_next, new_next = before.get("leads_to"), after.get("leads_to")
+    if (old_next or {}).get("key") != (new_next or {}).get("key"):
+        if new_next:
+            career.added.append(_shown(new_next["title"], store))
+        if old_next:
+            career.removed.append(_shown(old_next["title"], store))
+    sections = [
+        texts,
+        _compare(
+            str(_("Duties")),
+            before.get("duties", []),
+            after.get("duties", []),
+            key="key",
+            label=lambda item: item["text"],
+            store=store,
+        ),
+        _compare(
+            str(_("Qualities")),
+            before.get("qualities", []),
+            after.get("qualities", []),
+            key="slug",
+            label=by_name,
+            store=store,
+        ),
+        _compare(
+            str(_("Scenarios")),
+            before.get("scenarios", []),
+            after.get("scenarios", []),
+            key="slug",
+            label=by_title,
+            store=store,
+        ),
+        _compare(
+            str(_("Where the role works")),
+            before.get("workplaces", []),
+            after.get("workplaces", []),
+            key="slug",
+            label=by_name,
+            store=store,
+        ),
+        career,
+    ]
+    codes = Change(str(_("Occupation codes")))
+    old_codes, new_codes = before.get("codes", {}), after.get("codes", {})
+    codes.changed = [
+        name for code, name in CODE_NAMES.items() if old_codes.get(code) != new_codes.get(code)
+    ]
+    sections.append(codes)
+    return [section for section in sections if section]

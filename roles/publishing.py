@@ -1,0 +1,159 @@
+"""Publishing a role: each publish stores a numbered, immutable version of what readers see.
+
+A version's content is a small JSON structure: the role's texts, its duties, qualities,
+scenarios, workplaces, career ladder, sources and occupation codes, each text given per language
+as the digest of a VersionText. A text is stored once, whatever number of versions hold it, so
+publishing again stores only what changed. The structure is built from the same reads as the
+role page (`Role.objects.with_content()`): a version holds exactly what the page showed.
+"""
+
+import hashlib
+import json
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from modeltranslation.utils import build_localized_fieldname
+
+from roles.models import Role, RoleVersion, VersionText
+
+logger = logging.getLogger(__name__)
+
+ROLE_TEXTS = ("title", "summary", "body", "career")
+SCENARIO_TEXTS = ("title", "situation", "steps", "avoid")
+# Plain values kept as they are: the occupation codes the role has.
+CODES = ("isco08", "esco_uri", "onet_soc")
+
+
+class NothingToPublish(Exception):
+    """The role reads exactly as its current version: publishing again would change nothing."""
+
+    def __init__(self, version: RoleVersion):
+        super().__init__(f"{version} is unchanged")
+        self.version = version
+
+
+def digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+class _Collector:
+    """Turns objects into {language: digest} maps, and remembers the texts to store."""
+
+    def __init__(self):
+        self.texts: dict[str, str] = {}
+
+    def texts_of(self, obj, field: str) -> dict[str, str]:
+        found = {}
+        for code, _name in settings.LANGUAGES:
+            value = getattr(obj, build_localized_fieldname(field, code), None) or ""
+            if value:
+                key = digest(value)
+                self.texts[key] = value
+                found[code] = key
+        return found
+
+    def fields(self, obj, names) -> dict[str, dict[str, str]]:
+        return {name: self.texts_of(obj, name) for name in names}
+
+
+def snapshot(role: Role) -> tuple[dict, dict[str, str]]:
+    """The role as a reader sees it, and the texts that holds: `role` must come from
+    `Role.objects.with_content()`, whose prefetches keep out what is not published."""
+    collect = _Collector()
+    leads_to = role.leads_to if role.leads_to and role.leads_to.published else None
+    content = {
+        **collect.fields(role, ROLE_TEXTS),
+        "duties": [
+            {"key": duty.key, "text": collect.texts_of(duty, "text")} for duty in role.duties.all()
+        ],
+        "qualities": [
+            {
+                "slug": link.quality.slug,
+                "name": collect.texts_of(link.quality, "name"),
+                "note": collect.texts_of(link, "note"),
+            }
+            for link in role.role_qualities.all()
+        ],
+        "scenarios": [
+            {"slug": link.scenario.slug, **collect.fields(link.scenario, SCENARIO_TEXTS)}
+            for link in role.role_scenarios.all()
+        ],
+        "workplaces": [
+            {"slug": place.slug, "name": collect.texts_of(place, "name")}
+            for place in role.workplaces.all()
+        ],
+        "leads_to": (
+            {"key": leads_to.key, "title": collect.texts_of(leads_to, "title")}
+            if leads_to
+            else None
+        ),
+        "leads_from": [
+            {"key": before.key, "title": collect.texts_of(before, "title")}
+            for before in role.leads_from.all()
+        ],
+        "sources": [
+            {
+                "key": source.key,
+                "language": source.language,
+                "title": collect.texts_of(source, "title"),
+            }
+            for source in role.sources.all()
+        ],
+        "codes": {code: getattr(role, code) for code in CODES if getattr(role, code, "")},
+    }
+    return content, collect.texts
+
+
+def fingerprint(content: dict) -> str:
+    return digest(json.dumps(content, sort_keys=True, separators=(",", ":")))
+
+
+def is_current(role: Role, version: RoleVersion | None) -> bool:
+    """Whether the role (loaded with its content) still reads exactly as `version`."""
+    return version is not None and fingerprint(snapshot(role)[0]) == version.fingerprint
+
+
+def publish(role: Role, *, user=None) -> RoleVersion:
+    """Publish `role` (which becomes visible to readers) and store what it shows as its next
+    version. Raises NothingToPublish if the role reads exactly as its current version."""
+    with transaction.atomic():
+        # One publisher at a time per role: the version numbers follow each other.
+        Role.objects.select_for_update().filter(pk=role.pk).first()
+        if not role.published:
+            role.published = True
+            role.save(update_fields=["published", "updated_at"])
+        loaded = Role.objects.with_content().get(pk=role.pk)
+        content, texts = snapshot(loaded)
+        current = RoleVersion.objects.current_of(role.key)
+        if current is not None and current.fingerprint == fingerprint(content):
+            raise NothingToPublish(current)
+        VersionText.objects.bulk_create(
+            [VersionText(digest=key, text=value) for key, value in texts.items()],
+            ignore_conflicts=True,
+        )
+        last = RoleVersion.objects.of(role.key).aggregate(last=Max("number"))["last"] or 0
+        version = RoleVersion.objects.create(
+            role_key=role.key,
+            number=last + 1,
+            content=content,
+            fingerprint=fingerprint(content),
+            published_by=user if user and user.is_authenticated else None,
+        )
+    logger.info("published %s", version)
+    return version
+
+
+def withdraw(version: RoleVersion, *, user, reason: str) -> RoleVersion:
+    """Withdraw a version: its links answer 410 Gone and point to the current version. The
+    version itself is kept, unchanged."""
+    if version.withdrawn:
+        return version
+    version.withdrawn_at = timezone.now()
+    version.withdrawn_by = user if user and user.is_authenticated else None
+    version.withdrawal_reason = reason.strip()
+    version.save(update_fields=sorted(RoleVersion.WITHDRAWAL_FIELDS))
+    logger.info("withdrew %s: %s", version, version.withdrawal_reason)
+    return version

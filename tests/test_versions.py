@@ -1,0 +1,298 @@
+"""Pinned published versions: numbered, immutable, with permalinks that keep the old text."""
+
+import re
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Group
+from django.utils import translation
+
+from roles import publishing
+from roles.models import Duty, Role, RoleQuality, RoleVersion, VersionText
+from tests.helpers import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def agent():
+    return Role.objects.get(key="agent")
+
+
+def article(response) -> str:
+    """The role as the version shows it (without the banner about later versions)."""
+    return re.search(r'<article class="role pinned-version">.*?</article>', response.text, re.S)[0]
+
+
+def banner(response) -> str:
+    return re.search(r'<aside class="banner version-banner".*?</aside>', response.text, re.S)[0]
+
+
+def test_the_seed_load_publishes_version_1_of_each_published_role(seeded):
+    assert sorted(RoleVersion.objects.values_list("role_key", "number")) == [
+        ("agent", 1),
+        ("associate", 1),
+        ("manager", 1),
+    ]
+    assert "Kundeserviceagent, v1 (role agent)" in " ".join(seeded.published)
+
+
+def test_publishing_twice_gives_versions_1_and_2_and_version_1_keeps_the_old_text(
+    client, seeded, languages
+):
+    role = agent()
+    before = {code: getattr(role, f"title_{code}") for code in languages}
+    first_duty = role.duties.order_by("order").first()
+    old_duty = {code: getattr(first_duty, f"text_{code}") for code in languages}
+    for code in languages:
+        setattr(role, f"title_{code}", f"{before[code]} (2027)")
+    role.save()
+    for code in languages:
+        setattr(first_duty, f"text_{code}", f"Ny plikt {code}")
+    first_duty.save()
+
+    version = publishing.publish(role)
+
+    assert version.number == 2
+    one, two = RoleVersion.objects.of("agent").order_by("number")
+    assert one.fingerprint != two.fingerprint
+    for code in languages:
+        old = client.get(f"/{code}/roles/agent/v/1/")
+        new = client.get(f"/{code}/roles/agent/v/2/")
+        assert old.status_code == new.status_code == 200
+        assert f"<h1>{before[code]}</h1>" in article(old)
+        assert f"<h1>{before[code]} (2027)</h1>" in article(new)
+        assert old_duty[code] in article(old) and f"Ny plikt {code}" not in article(old)
+        assert f"Ny plikt {code}" in article(new)
+        current = client.get(f"/{code}/roles/agent/")
+        assert f"{before[code]} (2027)" in current.text
+
+
+def test_the_banner_says_what_changed_since_the_version(client, seeded):
+    role = agent()
+    removed = role.duties.order_by("order").first()
+    changed = role.duties.order_by("order")[1]
+    dropped = RoleQuality.objects.filter(role=role).select_related("quality").first()
+    removed_text, dropped_name = removed.text_nb, dropped.quality.name_nb
+    removed.delete()
+    changed.text_nb = "Svare på e-post innen én arbeidsdag."
+    changed.save()
+    Duty.objects.create(role=role, key="new-duty", order=999, text_nb="Følge opp klager skriftlig.")
+    dropped.delete()
+    role.summary_el = "Νέα περίληψη."
+    role.save()
+    publishing.publish(role)
+
+    text = banner(client.get("/nb/roles/agent/v/1/"))
+
+    assert "Gjeldende versjon er versjon 2" in text  # the current version is named
+    duties = re.search(r"<strong>Oppgaver</strong>.*?</ul>", text, re.S)[0]
+    assert "Følge opp klager skriftlig." in duties  # added
+    assert removed_text[:40] in duties  # removed
+    assert "Svare på e-post innen én arbeidsdag." in duties  # changed
+    qualities = re.search(r"<strong>Egenskaper</strong>.*?</ul>", text, re.S)[0]
+    assert dropped_name in qualities
+    about = re.search(r"<strong>Om rollen</strong>.*?</ul>", text, re.S)[0]
+    assert "sammendrag" in about and "tittel" not in about
+    assert "Scenarier" not in text  # an unchanged section is left out
+    # The current version says so, and lists no changes.
+    current = banner(client.get("/nb/roles/agent/v/2/"))
+    assert "gjeldende versjon" in current and "<h3>" not in current
+
+
+def test_publishing_an_unchanged_role_makes_no_version(seeded):
+    with pytest.raises(publishing.NothingToPublish) as unchanged:
+        publishing.publish(agent())
+    assert unchanged.value.version.number == 1
+    assert RoleVersion.objects.of("agent").count() == 1
+
+
+def test_a_version_stores_only_the_texts_that_changed(seeded):
+    before = VersionText.objects.count()
+    role = agent()
+    role.title_da = "Kundeserviceagent, ny titel"
+    role.save()
+    publishing.publish(role)
+    assert VersionText.objects.count() == before + 1
+
+
+def test_a_version_is_never_changed_or_deleted(seeded):
+    version = RoleVersion.objects.of("agent").get()
+    version.content = {}
+    with pytest.raises(ValueError):
+        version.save()
+    with pytest.raises(ValueError):
+        version.delete()
+    with pytest.raises(ValueError):
+        RoleVersion.objects.all().delete()
+    with pytest.raises(ValueError):
+        RoleVersion.objects.update(number=7)
+    assert RoleVersion.objects.of("agent").get().content["title"]
+
+
+def test_a_withdrawn_version_answers_410_with_a_link_to_the_current_one(client, seeded):
+    role = agent()
+    role.summary_nb = "En annen oppsummering."
+    role.save()
+    publishing.publish(role)
+    publishing.withdraw(
+        RoleVersion.objects.of("agent").get(number=1), user=None, reason="Feil lønnsnivå"
+    )
+
+    response = client.get("/nb/roles/agent/v/1/")
+
+    assert response.status_code == 410
+    assert 'href="/nb/roles/agent/"' in response.text
+    assert "versjon 2" in response.text.lower()
+    neutral = client.get("/roles/agent/v/1/", HTTP_ACCEPT_LANGUAGE="da", follow=True)
+    assert neutral.status_code == 410
+    assert neutral.redirect_chain[-1][0] == "/da/roles/agent/v/1/"
+    # The version is kept as it was.
+    kept = RoleVersion.objects.of("agent").get(number=1)
+    assert kept.withdrawal_reason == "Feil lønnsnivå" and kept.content["title"]
+
+
+def test_the_language_neutral_version_link_goes_to_the_readers_language(client, seeded):
+    response = client.get("/roles/agent/v/1/", HTTP_ACCEPT_LANGUAGE="el")
+    assert response.status_code == 302
+    assert response["Location"] == "/el/roles/agent/v/1/"
+    assert "Accept-Language" in response["Vary"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/nb/roles/agent/v/2/",
+        "/nb/roles/agent/v/0/",
+        "/nb/roles/agent/v/99999999999999999999999/",
+        "/nb/roles/agent/v/-1/",
+        "/nb/roles/agent/v/one/",
+        "/nb/roles/nobody/v/1/",
+        "/nb/roles/nobody/v/",
+        "/roles/agent/v/99999999999999999999999/",
+        "/roles/nobody/v/1/",
+    ],
+)
+def test_a_version_that_does_not_exist_is_a_404(client, seeded, path):
+    # A language-neutral address is first sent to the reader's language, as every page is.
+    assert client.get(path, follow=True).status_code == 404
+
+
+def test_the_role_page_names_its_version_in_the_readers_language(client, seeded):
+    page = client.get("/nb/roles/agent/").text
+    line = re.search(r'<p class="version-line">.*?</p>', page, re.S)[0]
+    version = RoleVersion.objects.of("agent").get()
+    with translation.override("nb"):
+        from django.utils.formats import date_format
+
+        date = date_format(version.published_at, "DATE_FORMAT")
+    assert f"Versjon 1, publisert {date}" in line
+    assert 'href="/nb/roles/agent/v/1/"' in line
+    assert "endret siden" not in line
+    # An edit not yet published shows.
+    role = agent()
+    role.summary_nb = "Endret etter publisering."
+    role.save()
+    assert "endret siden" in client.get("/nb/roles/agent/").text
+
+
+def test_the_versions_list_gives_every_versions_link(client, seeded):
+    role = agent()
+    role.title_nb = "Kundeserviceagent (ny)"
+    role.save()
+    publishing.publish(role)
+    page = client.get("/da/roles/agent/v/")
+    assert page.status_code == 200
+    assert "http://testserver/roles/agent/v/1/" in page.text
+    assert "http://testserver/roles/agent/v/2/" in page.text
+    assert '<meta name="robots" content="noindex">' in page.text
+
+
+def test_a_version_outlives_its_role(client, seeded):
+    Role.objects.filter(key="manager").delete()
+    response = client.get("/nb/roles/manager/v/1/")
+    assert response.status_code == 200
+    assert "ikke lenger publisert" in banner(response)
+
+
+def test_a_version_page_runs_a_fixed_number_of_queries(
+    client, seeded, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE = False
+    role = agent()
+    with django_assert_num_queries(4) as small:
+        client.get("/nb/roles/agent/v/1/")
+    for n in range(40):
+        Duty.objects.create(role=role, key=f"extra-{n}", order=500 + n, text_nb=f"Plikt {n}")
+    publishing.publish(role)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get("/nb/roles/agent/v/1/")
+    assert "Plikt 39" in banner(response)
+
+
+# Admin ------------------------------------------------------------------------------------------
+
+
+def change_url(role):
+    return f"/admin/roles/role/{role.pk}/change/"
+
+
+def test_save_and_publish_in_admin_stores_a_new_version(editor_client, seeded):
+    role = agent()
+    page = editor_client.get(change_url(role))
+    assert 'name="_publish"' in page.text
+    data = form_data(page.text, "role_form")
+    data["title_nb"] = ["Kundeserviceagent i 2027"]
+    data["_publish"] = ["1"]
+
+    response = editor_client.post(change_url(role), data, follow=True)
+
+    assert response.status_code == 200
+    version = RoleVersion.objects.of("agent").get(number=2)
+    assert version.published_by.username == "alice"
+    assert LogEntry.objects.filter(change_message="Published version 2").exists()
+    assert "Kundeserviceagent i 2027" in VersionText.objects.get(
+        digest=version.content["title"]["nb"]
+    ).text
+
+
+def test_a_translator_cannot_publish(client, seeded, django_user_model):
+    translator = django_user_model.objects.create_user("tor", password="pw-tor-1", is_staff=True)
+    translator.groups.add(Group.objects.get(name="Translators (da)"))
+    client.force_login(translator)
+    role = agent()
+    page = client.get(change_url(role))
+    assert 'name="_publish"' not in page.text
+    data = form_data(page.text, "role_form")
+    data["title_da"] = ["Kundeserviceagent (da)"]
+    data["_publish"] = ["1"]
+    client.post(change_url(role), data)
+    assert RoleVersion.objects.of("agent").count() == 1
+
+
+def test_withdrawing_in_admin_asks_why_and_logs_it(editor_client, seeded):
+    version = RoleVersion.objects.of("agent").get()
+    changelist = "/admin/roles/roleversion/"
+    ask = editor_client.post(changelist, {"action": "withdraw", "_selected_action": [version.pk]})
+    assert ask.status_code == 200 and 'name="reason"' in ask.text
+    empty = editor_client.post(
+        changelist,
+        {"action": "withdraw", "_selected_action": [version.pk], "confirm": "1", "reason": " "},
+    )
+    assert empty.status_code == 200
+    assert not RoleVersion.objects.get(pk=version.pk).withdrawn
+
+    editor_client.post(
+        changelist,
+        {
+            "action": "withdraw",
+            "_selected_action": [version.pk],
+            "confirm": "1",
+            "reason": "Stillingen er endret.",
+        },
+    )
+
+    version.refresh_from_db()
+    assert version.withdrawn and version.withdrawn_by.username == "alice"
+    assert LogEntry.objects.filter(change_message="Withdrawn: Stillingen er endret.").exists()
+    assert editor_client.get(f"{changelist}{version.pk}/change/").status_code == 200
+    assert editor_client.get(f"{changelist}{version.pk}/delete/").status_code == 403
