@@ -8,6 +8,8 @@ app_name = "roles"
 urlpatterns = [
     path("", views.home, name="home"),
     path("roles/<slug:key>/", views.role_detail, name="role-detail"),
+    # The role's link-preview image in the page's language (og:image).
+    path("roles/<slug:key>/og.png", views.role_og_image, name="role-og-image"),
     path("qualities/<slug:slug>/", views.quality_detail, name="quality-detail"),
     path("scenarios/", views.scenario_list, name="scenario-list"),
     path("scenarios/<slug:slug>/", views.scenario_detail, name="scenario-detail"),
