@@ -62,13 +62,14 @@ def _share_version(value: int) -> None:
 
 @functools.cache
 def release() -> str:
-    """A fingerprint of the code, templates, translations and static files: pages kept by an older
-    release (before an upgrade) are never served by a newer one."""
+    """A fingerprint of the code, templates, translations, fonts and static files: pages kept by an
+    older release (before an upgrade) are never served by a newer one."""
     digest = hashlib.sha256()
     root = Path(settings.BASE_DIR)
     files = [
         *root.glob("kb/*.py"),
         *root.glob("roles/**/*.py"),
+        *root.glob("roles/fonts/*.ttf"),  # the Open Graph images' fonts
         *root.glob("templates/**/*.html"),
         *root.glob("locale/*/LC_MESSAGES/*.mo"),
         Path(settings.STATIC_ROOT) / "staticfiles.json",

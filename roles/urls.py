@@ -10,6 +10,8 @@ urlpatterns = [
     path("roles/<slug:key>/", views.role_detail, name="role-detail"),
     path("roles/<slug:key>/v/", views.role_versions, name="role-versions"),
     path("roles/<slug:key>/v/<int:number>/", views.role_version, name="role-version"),
+    # The role's link-preview image in the page's language (og:image).
+    path("roles/<slug:key>/og.png", views.role_og_image, name="role-og-image"),
     path("qualities/<slug:slug>/", views.quality_detail, name="quality-detail"),
     path("scenarios/", views.scenario_list, name="scenario-list"),
     path("scenarios/<slug:slug>/", views.scenario_detail, name="scenario-detail"),

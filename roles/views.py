@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.utils.translation import (
@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from roles import api, page_cache, pinned, publishing, sharing
+from roles import api, og_image, page_cache, pinned, publishing, sharing
 from roles.context_processors import languages, same_page_in
 from roles.metadata import occupation
 from roles.models import Quality, Role, RoleVersion, Scenario, Source, Workplace
@@ -73,6 +73,7 @@ def role_detail(request, key):
         "permalink": permalink,
         "meta_title": role.title,
         "meta_description": role.summary,
+        "og_image": og_image.meta(request, role),
         # The share panel: QR code, the card for job postings, oEmbed discovery.
         "qr": sharing.qr_svg(permalink, gettext("QR code of the link to this role")),
         "embed_code": sharing.embed_html(
@@ -420,6 +421,19 @@ def role_qr(request, key):
         '<?xml version="1.0" encoding="utf-8"?>\n' + svg, content_type="image/svg+xml"
     )
     response["Content-Disposition"] = f'inline; filename="{role.key}-qr.svg"'
+    return response
+
+
+@require_safe
+def role_og_image(request, key):
+    """The role's Open Graph image (PNG) in the page's language; ETag and 304 come from
+    ConditionalGetMiddleware, Content-Length from CommonMiddleware."""
+    role = get_object_or_404(Role.objects.visible_to(request.user), key=key)
+    response = HttpResponse(og_image.role_png(request, role), content_type=og_image.CONTENT_TYPE)
+    if role.published:
+        patch_cache_control(response, public=True, max_age=og_image.MAX_AGE)
+    else:  # an editor's preview of a draft: for no one else's cache
+        patch_cache_control(response, private=True, no_cache=True)
     return response
 
 

@@ -250,9 +250,10 @@ def test_save_and_publish_in_admin_stores_a_new_version(editor_client, seeded):
     version = RoleVersion.objects.of("agent").get(number=2)
     assert version.published_by.username == "alice"
     assert LogEntry.objects.filter(change_message="Published version 2").exists()
-    assert "Kundeserviceagent i 2027" in VersionText.objects.get(
-        digest=version.content["title"]["nb"]
-    ).text
+    assert (
+        "Kundeserviceagent i 2027"
+        in VersionText.objects.get(digest=version.content["title"]["nb"]).text
+    )
 
 
 def test_a_translator_cannot_publish(client, seeded, django_user_model):

@@ -104,6 +104,7 @@ def test_the_compare_form_works_without_javascript_and_the_table_scrolls_on_a_ph
     [
         "/{lang}/",
         "/{lang}/roles/agent/",
+        "/{lang}/roles/agent/v/1/",
         "/{lang}/qualities/patience/",
         "/{lang}/scenarios/faulty-device/",
         "/{lang}/compare/?roles=agent&roles=manager",
