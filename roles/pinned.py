@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 from roles.models import RoleVersion, Source, VersionText
-from roles.publishing import ROLE_TEXTS, SCENARIO_TEXTS
+from roles.publishing import DIGEST_LENGTH, ROLE_TEXTS, SCENARIO_TEXTS
 from roles.texts import text
 
 
@@ -24,9 +24,11 @@ def digests(content: dict) -> set[str]:
     found = set()
 
     def collect(value):
-        # A text is a {language: digest} map: the only dicts whose values are all 64-hex strings.
+        # A text is a {language: digest} map: the only dicts whose values are all digests.
         if isinstance(value, dict):
-            if value and all(isinstance(v, str) and len(v) == 64 for v in value.values()):
+            if value and all(
+                isinstance(v, str) and len(v) == DIGEST_LENGTH for v in value.values()
+            ):
                 found.update(value.values())
             else:
                 for key, item in value.items():

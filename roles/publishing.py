@@ -7,6 +7,7 @@ publishing again stores only what changed. The structure is built from the same 
 role page (`Role.objects.with_content()`): a version holds exactly what the page showed.
 """
 
+import base64
 import hashlib
 import json
 import logging
@@ -35,8 +36,15 @@ class NothingToPublish(Exception):
         self.version = version
 
 
+# A text's digest: the first 132 bits of its SHA-256, in URL-safe base64. Versions hold one per
+# text and language, so a short digest keeps them small.
+DIGEST_LENGTH = 22
+
+
 def digest(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
+    return base64.urlsafe_b64encode(hashlib.sha256(value.encode()).digest())[
+        :DIGEST_LENGTH
+    ].decode()
 
 
 class _Collector:
@@ -108,7 +116,8 @@ def snapshot(role: Role) -> tuple[dict, dict[str, str]]:
 
 
 def fingerprint(content: dict) -> str:
-    return digest(json.dumps(content, sort_keys=True, separators=(",", ":")))
+    encoded = json.dumps(content, sort_keys=True, separators=(",", ":")).encode()
+    return hashlib.sha256(encoded).hexdigest()
 
 
 def is_current(role: Role, version: RoleVersion | None) -> bool:
