@@ -1,6 +1,7 @@
 """What other systems read from a page: schema.org JSON-LD (link previews are in base.html)."""
 
 from roles.models import Role
+from roles.occupation_codes import role_codes
 from roles.texts import text
 
 
@@ -19,23 +20,15 @@ def occupation(role: Role, request) -> dict:
     }
     # Occupation codes as CategoryCode: plain text would be read as O*NET-SOC.
     categories = []
-    if role.isco08:
-        categories.append(
-            {
-                "@type": "CategoryCode",
-                "codeValue": role.isco08,
-                "inCodeSet": {"@type": "CategoryCodeSet", "name": "ISCO-08"},
-            }
-        )
-    if role.esco_uri:
-        categories.append(
-            {
-                "@type": "CategoryCode",
-                "@id": role.esco_uri,
-                "url": role.esco_uri,
-                "inCodeSet": {"@type": "CategoryCodeSet", "name": "ESCO occupations"},
-            }
-        )
+    for code in role_codes(role):
+        category = {"@type": "CategoryCode"}
+        if code.is_uri:
+            category["@id"] = code.url
+        else:
+            category["codeValue"] = code.value
+        category["url"] = code.url
+        category["inCodeSet"] = {"@type": "CategoryCodeSet", "name": code.scheme}
+        categories.append(category)
     if categories:
         data["occupationalCategory"] = categories
     return data

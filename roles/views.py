@@ -29,6 +29,7 @@ from roles import api, page_cache, sharing
 from roles.context_processors import languages, same_page_in
 from roles.metadata import occupation
 from roles.models import Quality, Role, Scenario, Source, Workplace
+from roles.occupation_codes import role_codes
 from roles.search import search
 from roles.slugs import get_by_slug
 from roles.texts import text
@@ -87,7 +88,11 @@ def role_detail(request, key):
 
 def role_sections(request, role) -> dict:
     role = Role.objects.with_content().get(pk=role.pk)
-    context = {"role": role, "next_role": visible_next(role, request.user)}
+    context = {
+        "role": role,
+        "next_role": visible_next(role, request.user),
+        "codes": role_codes(role),
+    }
     return {
         "head": render_to_string(
             "roles/parts/role_head.html", {"occupation": occupation(role, request)}
