@@ -1,5 +1,8 @@
 """What other systems read from a page: schema.org JSON-LD (link previews are in base.html)."""
 
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, override
+
 from roles.models import Role
 from roles.occupation_codes import role_codes
 from roles.texts import text
@@ -32,3 +35,85 @@ def occupation(role: Role, request) -> dict:
     if categories:
         data["occupationalCategory"] = categories
     return data
+
+
+def fill_in(what: str) -> str:
+    """A value only the employer knows, marked for HR to replace before publishing."""
+    return gettext("[[FILL IN: %(what)s]]") % {"what": what}
+
+
+def fill_in_or_delete(what: str) -> str:
+    """A value search engines recommend but do not require: HR may delete the property instead."""
+    return gettext("[[FILL IN OR DELETE: %(what)s]]") % {"what": what}
+
+
+def job_posting(role: Role, request, language: str) -> dict:
+    """A schema.org JobPosting for this role, in `language`, for HR to paste into their own posting.
+
+    The properties search engines require (title, description, datePosted, hiringOrganization,
+    jobLocation) and recommend (validThrough, employmentType, baseSalary) are all present. What the
+    knowledge base knows is filled in: the title, a description made of the role's summary, duties
+    and qualities, and `relevantOccupation`, this role's Occupation with its codes. What only the
+    employer knows is a marked placeholder (fill_in), in the same language. The duties and
+    qualities must be prefetched.
+    """
+    with override(language):
+        role_occupation = occupation(role, request)
+        del role_occupation["@context"]  # nested in the JobPosting's
+        return {
+            "@context": "https://schema.org",
+            "@type": "JobPosting",
+            "title": role_occupation["name"],
+            "description": _description(role_occupation),
+            "datePosted": fill_in(gettext("the date the job is posted, as YYYY-MM-DD")),
+            "validThrough": fill_in_or_delete(gettext("the last day to apply, as YYYY-MM-DD")),
+            "employmentType": fill_in_or_delete(
+                gettext("FULL_TIME, PART_TIME, TEMPORARY or another schema.org employment type")
+            ),
+            "hiringOrganization": {
+                "@type": "Organization",
+                "name": fill_in(gettext("the name of your organisation")),
+                "sameAs": fill_in_or_delete(gettext("the address of your organisation's website")),
+            },
+            "jobLocation": {
+                "@type": "Place",
+                "address": {
+                    "@type": "PostalAddress",
+                    "streetAddress": fill_in(gettext("the street address of the workplace")),
+                    "postalCode": fill_in(gettext("the postal code")),
+                    "addressLocality": fill_in(gettext("the town or city")),
+                    "addressCountry": fill_in(
+                        gettext("the country, as its two-letter ISO 3166 code")
+                    ),
+                },
+            },
+            "baseSalary": {
+                "@type": "MonetaryAmount",
+                "currency": fill_in_or_delete(gettext("the currency, as its ISO 4217 code")),
+                "value": {
+                    "@type": "QuantitativeValue",
+                    "value": fill_in_or_delete(gettext("the pay, as a number")),
+                    "unitText": fill_in_or_delete(gettext("HOUR, MONTH or YEAR")),
+                },
+            },
+            "relevantOccupation": role_occupation,
+        }
+
+
+def _description(role_occupation: dict) -> str:
+    """The posting's description, in HTML as search engines expect it; every text is escaped."""
+    parts = [format_html("<p>{}</p>", role_occupation["description"])]
+    for heading, items in (
+        (gettext("Duties:"), role_occupation["responsibilities"]),
+        (gettext("Qualities the role needs:"), role_occupation["skills"]),
+    ):
+        if items:
+            rows = format_html_join("", "<li>{}</li>", ((item,) for item in items))
+            parts.append(format_html("<p>{}</p><ul>{}</ul>", heading, rows))
+    about = gettext(
+        "what is particular to this job: the team, working hours, what you offer and how to apply"
+    )
+    parts.append(format_html("<p>{}</p>", fill_in(about)))
+    url = role_occupation["url"]
+    parts.append(format_html('<p>{} <a href="{}">{}</a></p>', gettext("About the role:"), url, url))
+    return "".join(str(part) for part in parts)
