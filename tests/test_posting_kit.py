@@ -107,6 +107,11 @@ def test_the_kit_is_in_the_pages_language_by_default(client, seeded, code):
     assert f'lang="{code}">{{' in kit  # the textarea says which language its text is in
 
 
+def test_the_markers_are_translated_in_every_language(languages):
+    # A posting in Greek must not ask Greek HR staff to replace English words.
+    assert len({markers(code) for code in languages}) == len(languages)
+
+
 def test_the_kit_language_is_chosen_with_a_form_that_works_without_javascript(client, seeded):
     agent = Role.objects.get(key="agent")
     page = client.get("/nb/roles/agent/").content.decode()
