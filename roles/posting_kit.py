@@ -57,21 +57,22 @@ def language_name(code: str) -> str:
 
 
 def kit_links(request, role: Role, language: str) -> list[KitLink]:
+    """The links a posting may use, the language-neutral one first (it suits most postings)."""
     with override(language):
         current = request.build_absolute_uri(role.get_absolute_url())
     permalink = request.build_absolute_uri(reverse("role-permalink", kwargs={"key": role.key}))
     return [
         KitLink(
-            "kit-current",
-            gettext("The role in %(language)s") % {"language": language_name(language)},
-            current,
-            gettext("Always shows the role as it is now, in this language."),
-        ),
-        KitLink(
             "permalink",
             gettext("Language-neutral link"),
             permalink,
             gettext("Opens the role in each reader's own language."),
+        ),
+        KitLink(
+            "kit-current",
+            gettext("The role in %(language)s") % {"language": language_name(language)},
+            current,
+            gettext("Always shows the role as it is now, in this language."),
         ),
     ]
 
