@@ -199,7 +199,10 @@ class RoleAdmin(ContentAdmin):
     fieldsets = [
         (None, {"fields": ["key", "title", "summary", "body", "career", "published"]}),
         (_("Career ladder"), {"fields": ["level", "leads_to"]}),
-        (_("Workplaces and occupation codes"), {"fields": ["workplaces", "isco08", "esco_uri"]}),
+        (
+            _("Workplaces and occupation codes"),
+            {"fields": ["workplaces", "isco08", "esco_uri", "onet_soc"]},
+        ),
         (_("Where the texts come from"), {"fields": ["origin", "sources"]}),
         (_("History"), {"fields": ["created_at", "updated_at"]}),
     ]
@@ -281,6 +284,7 @@ class QualityAdmin(ContentAdmin):
         "slug",
         "name",
         "description",
+        "esco_skill_uri",
         "published",
         "origin",
         "sources",

@@ -242,6 +242,7 @@ def role_detail(request, key):
         **values,
         "isco08": role.isco08 or None,
         "esco_uri": role.esco_uri or None,
+        "onet_soc": role.onet_soc or None,
         "duties": [
             {"key": duty.key, "text": text(duty, "text").value} for duty in role.duties.all()
         ],
@@ -295,6 +296,7 @@ def quality_data(request, quality, statuses, *, full: bool) -> dict:
     values, fallbacks = shown(quality, "name", "description")
     data = {"slug": quality.slug, **values}
     if full:
+        data["esco_skill_uri"] = quality.esco_skill_uri or None
         data["roles"] = [
             {**role_ref(request, link.role), "note": text(link, "note").value}
             for link in quality.role_qualities.all()

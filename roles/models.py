@@ -8,13 +8,18 @@ with the fallback chain of settings.
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from roles.occupation_codes import (
+    esco_occupation_validator,
+    esco_skill_validator,
+    isco08_validator,
+    onet_soc_validator,
+)
 from roles.querysets import (
     ContentQuerySet,
     QualityQuerySet,
@@ -158,23 +163,17 @@ class Role(Content):
         Workplace, blank=True, related_name="roles", verbose_name=_("workplaces")
     )
     isco08 = models.CharField(
-        _("ISCO-08 code"),
-        max_length=4,
-        blank=True,
-        validators=[RegexValidator(r"^\d{4}$", _("An ISCO-08 unit group code is four digits."))],
+        _("ISCO-08 code"), max_length=4, blank=True, validators=[isco08_validator]
     )
     esco_uri = models.URLField(
-        _("ESCO occupation URI"),
+        _("ESCO occupation URI"), blank=True, validators=[esco_occupation_validator]
+    )
+    onet_soc = models.CharField(
+        _("O*NET-SOC code"),
+        max_length=10,
         blank=True,
-        validators=[
-            RegexValidator(
-                r"^http://data\.europa\.eu/esco/occupation/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$",
-                _(
-                    "An ESCO occupation URI looks like "
-                    "http://data.europa.eu/esco/occupation/ followed by a UUID."
-                ),
-            )
-        ],
+        validators=[onet_soc_validator],
+        help_text=_("Optional, for example 43-4051.00 (Customer Service Representatives)."),
     )
     published = models.BooleanField(_("published"), default=False)
 
@@ -241,6 +240,12 @@ class Quality(Content):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    esco_skill_uri = models.URLField(
+        _("ESCO skill URI"),
+        blank=True,
+        validators=[esco_skill_validator],
+        help_text=_("The ESCO skill this quality corresponds to, where one fits."),
+    )
     roles = models.ManyToManyField(
         Role, through="RoleQuality", related_name="qualities", verbose_name=_("roles")
     )

@@ -6,6 +6,7 @@ drifts from what is written here fails a test.
 
 from django.conf import settings
 
+from roles import occupation_codes
 from roles.models import RoleKey
 from roles.translation_status import STATES
 
@@ -54,6 +55,11 @@ def _common(properties: dict) -> dict:
 
 def _url() -> dict:
     return {"type": "string", "format": "uri"}
+
+
+def _code(description: str, pattern: str) -> dict:
+    """An occupation or skill code (roles/occupation_codes.py), or null where none is set."""
+    return {"type": ["string", "null"], "description": description, "pattern": f"^{pattern}$"}
 
 
 def schemas() -> dict:
@@ -118,8 +124,11 @@ def schemas() -> dict:
                     "summary": _string(),
                     "body": _string(),
                     "career": _string(),
-                    "isco08": {"type": ["string", "null"], "pattern": "^[0-9]{4}$"},
-                    "esco_uri": {"type": ["string", "null"], "format": "uri"},
+                    "isco08": _code("ISCO-08 unit group.", occupation_codes.ISCO08),
+                    "esco_uri": _code("ESCO occupation URI.", occupation_codes.ESCO_OCCUPATION),
+                    "onet_soc": _code(
+                        "O*NET-SOC code, e.g. 43-4051.00.", occupation_codes.ONET_SOC
+                    ),
                     "duties": {
                         "type": "array",
                         "items": _object({"key": _string(), "text": _string()}),
@@ -153,6 +162,9 @@ def schemas() -> dict:
                     "slug": _string(),
                     "name": _string(),
                     "description": _string(),
+                    "esco_skill_uri": _code(
+                        "The ESCO skill the quality corresponds to.", occupation_codes.ESCO_SKILL
+                    ),
                     "roles": {
                         "type": "array",
                         "items": _object(

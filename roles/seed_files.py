@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 from django.conf import settings
 
+from roles import occupation_codes as codes
 from roles.models import Origin, RoleKey
 
 FILES = ("sources.yaml", "workplaces.yaml", "roles.yaml", "qualities.yaml", "scenarios.yaml")
@@ -277,13 +278,9 @@ def read_seed_files(directory: Path) -> SeedData:
             reader.fail(f"'leads_to' must be the key of another role, not {leads_to!r}")
         values = {
             "level": reader.integer("level"),
-            "isco08": reader.string("isco08", required=False, pattern=r"\d{4}"),
-            "esco_uri": reader.string(
-                "esco",
-                required=False,
-                pattern=r"http://data\.europa\.eu/esco/occupation/"
-                r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}",
-            ),
+            "isco08": reader.string("isco08", required=False, pattern=codes.ISCO08),
+            "esco_uri": reader.string("esco", required=False, pattern=codes.ESCO_OCCUPATION),
+            "onet_soc": reader.string("onet_soc", required=False, pattern=codes.ONET_SOC),
             "published": reader.boolean("published", True),
             **reader.texts("title", required=True),
             **reader.texts("summary", required=False),
@@ -331,6 +328,9 @@ def read_seed_files(directory: Path) -> SeedData:
                 "published": reader.boolean("published", True),
                 **reader.texts("name", required=True),
                 **reader.texts("description", required=False),
+                "esco_skill_uri": reader.string(
+                    "esco_skill", required=False, pattern=codes.ESCO_SKILL
+                ),
                 **reader.origin(),
                 "sources": reader.references("sources", source_keys, "source"),
             },

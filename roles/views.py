@@ -1,3 +1,4 @@
+import functools
 import secrets
 import sys
 from itertools import groupby
@@ -18,17 +19,17 @@ from django.utils.translation import (
     get_language,
     get_language_from_path,
     get_language_from_request,
-    gettext,
     override,
 )
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from roles import api, og_image, page_cache, pinned, publishing, sharing
+from roles import api, og_image, page_cache, pinned, posting_kit, publishing, sharing
 from roles.context_processors import languages, same_page_in
 from roles.metadata import occupation
 from roles.models import Quality, Role, RoleVersion, Scenario, Source, Workplace
+from roles.occupation_codes import role_codes
 from roles.search import search
 from roles.slugs import get_by_slug
 from roles.texts import text
@@ -58,40 +59,43 @@ def home(request):
 @require_safe
 def role_detail(request, key):
     role = get_object_or_404(Role.objects.visible_to(request.user), key=key)
+    # Everything the page shows, read once and only if a part of the page is not kept already.
+    content = functools.cache(lambda: Role.objects.with_content().get(pk=role.pk))
+    version = functools.cache(lambda: RoleVersion.objects.defer("content").current_of(role.key))
     # The role's sections (and its JSON-LD) are rendered once per content version and language,
     # and kept: editors, and addresses the page cache has not seen, reuse them.
     sections = page_cache.fragment(
-        request, "role", (role.pk, request.user.is_staff), lambda: role_sections(request, role)
+        request,
+        "role",
+        (role.pk, request.user.is_staff),
+        lambda: role_sections(request, content(), version()),
     )
-    permalink = request.build_absolute_uri(reverse_permalink(role))
-    language = get_language()
+    kit_language, refused = posting_kit.chosen_language(request)
     page_url = request.build_absolute_uri(request.path)
     oembed_url = reverse("oembed")
     context = {
         "role": role,
         "sections": sections,
-        "permalink": permalink,
+        "permalink": request.build_absolute_uri(reverse_permalink(role)),
         "meta_title": role.title,
         "meta_description": role.summary,
         "og_image": og_image.meta(request, role),
-        # The share panel: QR code, the card for job postings, oEmbed discovery.
-        "qr": sharing.qr_svg(permalink, gettext("QR code of the link to this role")),
-        "embed_code": sharing.embed_html(
-            request, role, language, sharing.CARD_WIDTH, sharing.CARD_HEIGHT
+        "kit": posting_kit.kit(
+            request, role, kit_language, refused=refused, content=content, version=version
         ),
-        "embed_url": sharing.embed_path(role, language),
         "oembed_json": f"{oembed_url}?{urlencode({'url': page_url, 'format': 'json'})}",
         "oembed_xml": f"{oembed_url}?{urlencode({'url': page_url, 'format': 'xml'})}",
     }
     return render(request, "roles/role_detail.html", context)
 
 
-def role_sections(request, role) -> dict:
-    role = Role.objects.with_content().get(pk=role.pk)
-    version = RoleVersion.objects.defer("content").current_of(role.key)
+def role_sections(request, role, version: RoleVersion | None) -> dict:
+    """The role page's sections and JSON-LD (`role` with its content prefetched), and the line
+    naming its current published version."""
     context = {
         "role": role,
         "next_role": visible_next(role, request.user),
+        "codes": role_codes(role),
         "version": version,
         # Edited since the version was published: the page no longer reads as its version.
         "edited_since": version is not None and not publishing.is_current(role, version),

@@ -22,7 +22,7 @@ def editors_see_versions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("roles", "0010_content_version"),
+        ("roles", "0011_occupation_codes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -31,9 +31,10 @@ def test_the_copy_link_control_copies_the_permalink(page, live_server, seeded):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     page.goto("/da/roles/manager/")
 
-    page.click("button.copy-button")
+    page.click("button[data-copy=permalink]")
 
-    expect(page.locator(".copy-status")).to_have_text(re.compile(r"\S"))  # the copy is async
+    status = page.locator("button[data-copy=permalink] ~ .copy-status")
+    expect(status).to_have_text(re.compile(r"\S"))  # the copy is async
     assert page.evaluate("navigator.clipboard.readText()") == f"{live_server.url}/roles/manager/"
     assert page.errors == []
 
@@ -45,8 +46,41 @@ def test_without_javascript_the_link_is_shown_to_copy_by_hand(browser, live_serv
 
     assert page.locator("#permalink").is_visible()
     assert page.locator("#permalink").input_value() == f"{live_server.url}/roles/agent/"
-    assert not page.locator("button.copy-button").is_visible()
+    for button in page.locator("button.copy-button").all():
+        assert not button.is_visible()
     context.close()
+
+
+def test_without_javascript_the_kit_language_is_chosen_with_its_form(browser, live_server, seeded):
+    from roles.models import Role
+
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/nb/roles/agent/")
+
+    page.select_option("#kit-language", "da")
+    page.click("#kit-language-form button[type=submit]")
+
+    page.wait_for_url("**/nb/roles/agent/?kit=da#share")
+    posting = json.loads(page.locator("#job-posting").input_value())
+    assert posting["title"] == Role.objects.get(key="agent").title_da
+    assert page.locator("#kit-current").input_value() == f"{live_server.url}/da/roles/agent/"
+    context.close()
+
+
+def test_the_job_posting_is_copied_whole(page, live_server, seeded):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page.goto("/el/roles/manager/")
+
+    page.click("button[data-copy=job-posting]")
+
+    expect(page.locator("button[data-copy=job-posting] ~ .copy-status")).to_have_text(
+        re.compile(r"\S")
+    )
+    copied = json.loads(page.evaluate("navigator.clipboard.readText()"))
+    assert copied["@type"] == "JobPosting"
+    assert copied["relevantOccupation"]["url"] == f"{live_server.url}/el/roles/manager/"
+    assert page.errors == []
 
 
 def test_a_role_page_prints_without_navigation_and_with_its_link(page, seeded):
