@@ -26,7 +26,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 
 from roles import translation_status
 from roles.context_processors import unprefixed
-from roles.models import Quality, Role, Scenario, Workplace
+from roles.models import Quality, Role, RoleVersion, Scenario, Workplace
 from roles.texts import text
 
 CORS = {
@@ -182,7 +182,7 @@ def latest(*items) -> datetime | None:
         if hasattr(item, "aggregate"):
             stamps.append(item.aggregate(latest=Max("updated_at"))["latest"])
         else:
-            stamps.append(getattr(item, "updated_at", None))
+            stamps.append(getattr(item, "updated_at", getattr(item, "published_at", None)))
     stamps = [stamp for stamp in stamps if stamp]
     return max(stamps) if stamps else None
 
@@ -273,10 +273,23 @@ def role_detail(request, key):
         ],
         "leads_to": role_ref(request, leads_to) if leads_to else None,
         "leads_from": [role_ref(request, before) for before in role.leads_from.all()],
+        "version": None,
     }
+    version = RoleVersion.objects.defer("content").current_of(role.key)
+    if version is not None:
+        # The current published version: its links show this text for good (job postings).
+        data["version"] = {
+            "number": version.number,
+            "published_at": version.published_at.isoformat(),
+            "permalink": request.build_absolute_uri(
+                reverse("role-version-permalink", args=[role.key, version.number])
+            ),
+            "page": request.build_absolute_uri(version.get_absolute_url()),
+        }
     api, perma = _api("role", role.key), reverse("role-permalink", args=[role.key])
     changed = latest(
         role,
+        version,
         *role.duties.all(),
         *(link.quality for link in role.role_qualities.all()),
         *(link.scenario for link in role.role_scenarios.all()),

@@ -149,6 +149,21 @@ def schemas() -> dict:
                     },
                     "leads_to": {"oneOf": [role_ref, {"type": "null"}]},
                     "leads_from": {"type": "array", "items": role_ref},
+                    "version": {
+                        "description": "The current published version, whose links show this "
+                        "text for good (null if the role has none).",
+                        "oneOf": [
+                            _object(
+                                {
+                                    "number": {"type": "integer", "minimum": 1},
+                                    "published_at": _string(format="date-time"),
+                                    "permalink": _url(),
+                                    "page": _url(),
+                                }
+                            ),
+                            {"type": "null"},
+                        ],
+                    },
                 }
             )
         ),

@@ -175,3 +175,26 @@ def test_answers_are_kept_in_the_page_cache_per_language(client, seeded):
         client.get("/api/v1/roles/agent/?lang=da", HTTP_IF_NONE_MATCH=cached["ETag"]).status_code
         == 304
     )
+
+
+def test_a_role_names_its_current_published_version_with_its_links(client, seeded):
+    from roles import publishing
+
+    data = client.get("/api/v1/roles/agent/?lang=el").json()
+    assert data["version"]["number"] == 1
+    assert data["version"]["permalink"] == "http://testserver/roles/agent/v/1/"
+    assert data["version"]["page"] == "http://testserver/el/roles/agent/v/1/"
+    before = client.get("/api/v1/roles/agent/?lang=el")
+
+    role = Role.objects.get(key="agent")
+    role.summary_el = "Νέα περίληψη."
+    role.save()
+    version = publishing.publish(role)
+    publishing.withdraw(version, user=None, reason="test")  # only the version changes, back to 1
+    publishing.publish(Role.objects.get(key="agent"))  # version 3
+
+    after = client.get("/api/v1/roles/agent/?lang=el")
+    assert after.json()["version"]["number"] == 3
+    # A client holding the first answer is not told it is unchanged.
+    again = client.get("/api/v1/roles/agent/?lang=el", HTTP_IF_NONE_MATCH=before["ETag"])
+    assert again.status_code == 200
