@@ -194,14 +194,23 @@ def _shown(languages: dict[str, str], store: dict[str, str], limit: int = 90) ->
     return ""
 
 
-def _compare(section, before, after, *, key, label, store) -> Change:
+# The list sections of a role: (section heading, content key, the items' key, their label).
+LISTS = [
+    (_("Duties"), "duties", "key", "text"),
+    (_("Qualities"), "qualities", "slug", "name"),
+    (_("Scenarios"), "scenarios", "slug", "title"),
+    (_("Where the role works"), "workplaces", "slug", "name"),
+]
+
+
+def _compare(section, before: list, after: list, *, key: str, label: str, store) -> Change:
     """Added, removed and changed items of a list section, matched by their stable key."""
     old = {item[key]: item for item in before}
     new = {item[key]: item for item in after}
-    change = Change(section)
-    change.added = [_shown(label(new[k]), store) for k in new if k not in old]
-    change.removed = [_shown(label(old[k]), store) for k in old if k not in new]
-    change.changed = [_shown(label(new[k]), store) for k in new if k in old and new[k] != old[k]]
+    change = Change(str(section))
+    change.added = [_shown(new[k][label], store) for k in new if k not in old]
+    change.removed = [_shown(old[k][label], store) for k in old if k not in new]
+    change.changed = [_shown(new[k][label], store) for k in new if k in old and new[k] != old[k]]
     return change
 
 
@@ -212,8 +221,12 @@ def changes(before: dict, after: dict, store: dict[str, str]) -> list[Change]:
     texts.changed = [
         str(FIELD_NAMES[name]) for name in ROLE_TEXTS if before.get(name) != after.get(name)
     ]
-    by_title = lambda item: item["title"]  # noqa: E731
-    by_name = lambda item: item["name"]  # noqa: E731
+    lists = [
+        _compare(
+            heading, before.get(name, []), after.get(name, []), key=key, label=label, store=store
+        )
+        for heading, name, key, label in LISTS
+    ]
     career = Change(str(_("Career path")))
     old_next, new_next = before.get("leads_to"), after.get("leads_to")
     if (old_next or {}).get("key") != (new_next or {}).get("key"):
@@ -221,46 +234,9 @@ def changes(before: dict, after: dict, store: dict[str, str]) -> list[Change]:
             career.added.append(_shown(new_next["title"], store))
         if old_next:
             career.removed.append(_shown(old_next["title"], store))
-    sections = [
-        texts,
-        _compare(
-            str(_("Duties")),
-            before.get("duties", []),
-            after.get("duties", []),
-            key="key",
-            label=lambda item: item["text"],
-            store=store,
-        ),
-        _compare(
-            str(_("Qualities")),
-            before.get("qualities", []),
-            after.get("qualities", []),
-            key="slug",
-            label=by_name,
-            store=store,
-        ),
-        _compare(
-            str(_("Scenarios")),
-            before.get("scenarios", []),
-            after.get("scenarios", []),
-            key="slug",
-            label=by_title,
-            store=store,
-        ),
-        _compare(
-            str(_("Where the role works")),
-            before.get("workplaces", []),
-            after.get("workplaces", []),
-            key="slug",
-            label=by_name,
-            store=store,
-        ),
-        career,
-    ]
     codes = Change(str(_("Occupation codes")))
     old_codes, new_codes = before.get("codes", {}), after.get("codes", {})
     codes.changed = [
         name for code, name in CODE_NAMES.items() if old_codes.get(code) != new_codes.get(code)
     ]
-    sections.append(codes)
-    return [section for section in sections if section]
+    return [section for section in [texts, *lists, career, codes] if section]

@@ -297,3 +297,31 @@ def test_withdrawing_in_admin_asks_why_and_logs_it(editor_client, seeded):
     assert LogEntry.objects.filter(change_message="Withdrawn: Stillingen er endret.").exists()
     assert editor_client.get(f"{changelist}{version.pk}/change/").status_code == 200
     assert editor_client.get(f"{changelist}{version.pk}/delete/").status_code == 403
+
+
+def test_the_summary_covers_the_career_ladder_workplaces_and_codes():
+    from roles.pinned import changes
+    from roles.publishing import digest
+
+    store = {digest(t): t for t in ("Butikk", "Kundesenter", "Leder", "Agent")}
+
+    def ref(value):
+        return {"nb": digest(value)}
+
+    before = {
+        "workplaces": [{"slug": "shop", "name": ref("Butikk")}],
+        "leads_to": {"key": "agent", "title": ref("Agent")},
+        "codes": {"isco08": "4225"},
+    }
+    after = {
+        "workplaces": [{"slug": "centre", "name": ref("Kundesenter")}],
+        "leads_to": {"key": "manager", "title": ref("Leder")},
+        "codes": {"isco08": "4222", "onet_soc": "43-4051.00"},
+    }
+    with translation.override("nb"):
+        found = {change.section: change for change in changes(before, after, store)}
+    assert found["Hvor man jobber i rollen"].added == ["Kundesenter"]
+    assert found["Hvor man jobber i rollen"].removed == ["Butikk"]
+    assert found["Karrierevei"].added == ["Leder"] and found["Karrierevei"].removed == ["Agent"]
+    assert found["Yrkeskoder"].changed == ["ISCO-08", "O*NET-SOC"]
+    assert "Oppgaver" not in found
