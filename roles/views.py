@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -29,6 +30,7 @@ from roles import api, page_cache, sharing
 from roles.context_processors import languages, same_page_in
 from roles.metadata import occupation
 from roles.models import Quality, Role, Scenario, Source, Workplace
+from roles.querysets import role_content
 from roles.search import search
 from roles.slugs import get_by_slug
 from roles.texts import text
@@ -57,14 +59,17 @@ def home(request):
 
 @require_safe
 def role_detail(request, key):
-    role = get_object_or_404(Role.objects.visible_to(request.user), key=key)
+    language = get_language()
+    role = get_object_or_404(Role.objects.visible_to(request.user).for_page(language), key=key)
     # The role's sections (and its JSON-LD) are rendered once per content version and language,
     # and kept: editors, and addresses the page cache has not seen, reuse them.
     sections = page_cache.fragment(
-        request, "role", (role.pk, request.user.is_staff), lambda: role_sections(request, role)
+        request,
+        "role",
+        (role.pk, request.user.is_staff),
+        lambda: role_sections(request, role, language),
     )
     permalink = request.build_absolute_uri(reverse_permalink(role))
-    language = get_language()
     page_url = request.build_absolute_uri(request.path)
     oembed_url = reverse("oembed")
     context = {
@@ -85,8 +90,9 @@ def role_detail(request, key):
     return render(request, "roles/role_detail.html", context)
 
 
-def role_sections(request, role) -> dict:
-    role = Role.objects.with_content().get(pk=role.pk)
+def role_sections(request, role, language: str) -> dict:
+    """The role's sections and JSON-LD; reads the rest of its content onto `role`."""
+    prefetch_related_objects([role], *role_content(language))
     context = {"role": role, "next_role": visible_next(role, request.user)}
     return {
         "head": render_to_string(
