@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from roles.addresses import page_url
 from roles.querysets import (
     ContentQuerySet,
     QualityQuerySet,
@@ -118,7 +118,7 @@ class Workplace(Content):
         return self.name or self.slug
 
     def get_absolute_url(self):
-        return reverse("roles:workplace-detail", kwargs={"slug": self.slug})
+        return page_url("roles:workplace-detail", slug=self.slug)
 
 
 class RoleKey(models.TextChoices):
@@ -194,7 +194,7 @@ class Role(Content):
         return self.title or self.key
 
     def get_absolute_url(self):
-        return reverse("roles:role-detail", kwargs={"key": self.key})
+        return page_url("roles:role-detail", key=self.key)
 
     def clean(self):
         # The ladder must end: a role may not lead back to itself, directly or around a loop.
@@ -256,7 +256,7 @@ class Quality(Content):
         return self.name or self.slug
 
     def get_absolute_url(self):
-        return reverse("roles:quality-detail", kwargs={"slug": self.slug})
+        return page_url("roles:quality-detail", slug=self.slug)
 
 
 class RoleQuality(models.Model):
@@ -312,7 +312,7 @@ class Scenario(Content):
         return self.title or self.slug
 
     def get_absolute_url(self):
-        return reverse("roles:scenario-detail", kwargs={"slug": self.slug})
+        return page_url("roles:scenario-detail", slug=self.slug)
 
     @property
     def step_list(self) -> list[str]:

@@ -27,6 +27,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from roles import api, page_cache, sharing
+from roles.addresses import page_url
 from roles.context_processors import languages, same_page_in
 from roles.metadata import occupation
 from roles.models import Quality, Role, Scenario, Source, Workplace
@@ -70,8 +71,8 @@ def role_detail(request, key):
         lambda: role_sections(request, role, language),
     )
     permalink = request.build_absolute_uri(reverse_permalink(role))
-    page_url = request.build_absolute_uri(request.path)
-    oembed_url = reverse("oembed")
+    address = request.build_absolute_uri(request.path)
+    oembed_url = page_url("oembed")
     context = {
         "role": role,
         "sections": sections,
@@ -84,8 +85,8 @@ def role_detail(request, key):
             request, role, language, sharing.CARD_WIDTH, sharing.CARD_HEIGHT
         ),
         "embed_url": sharing.embed_path(role, language),
-        "oembed_json": f"{oembed_url}?{urlencode({'url': page_url, 'format': 'json'})}",
-        "oembed_xml": f"{oembed_url}?{urlencode({'url': page_url, 'format': 'xml'})}",
+        "oembed_json": f"{oembed_url}?{urlencode({'url': address, 'format': 'json'})}",
+        "oembed_xml": f"{oembed_url}?{urlencode({'url': address, 'format': 'xml'})}",
     }
     return render(request, "roles/role_detail.html", context)
 
@@ -152,8 +153,8 @@ def about(request):
 
 def reverse_permalink(obj) -> str:
     if isinstance(obj, Role):
-        return reverse("role-permalink", kwargs={"key": obj.key})
-    return reverse("quality-permalink", kwargs={"slug": obj.slug})
+        return page_url("role-permalink", key=obj.key)
+    return page_url("quality-permalink", slug=obj.slug)
 
 
 def _negotiated(request, obj):
