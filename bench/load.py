@@ -643,7 +643,7 @@ def main() -> None:
         "--settle",
         type=int,
         default=120,
-        help=f"seconds to wait before each page for other programs to use under {QUIET:.0%} CPU",
+        help=f"seconds to wait before each page for other programs to use under {QUIET:.0%}% CPU",
     )
     args = parser.parse_args()
     # A SIGTERM or SIGHUP still stops the servers (the finally below).

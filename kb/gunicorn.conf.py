@@ -26,3 +26,10 @@ accesslog = os.environ.get("ACCESS_LOG") or None  # "-" for standard output
 errorlog = "-"
 # Behind a proxy on the same machine, trust its X-Forwarded-* headers.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+
+def post_worker_init(worker):
+    """A fresh worker loads what every request reuses before it takes its first (kb/warmup.py)."""
+    from kb.warmup import warm_up
+
+    warm_up()

@@ -72,19 +72,19 @@ class PageCacheMiddleware:
     def __call__(self, request):
         try:
             key = page_cache.key_for(request)
+            response = page_cache.get(request, key) if key else None
         except (DisallowedHost, DatabaseError):
             # A bad Host header, or the database away: the inner layers answer (the 400 page, the
             # 503 page), with the security headers of the middleware below this one.
             key = None
         if key is None:
             return self.get_response(request)
-        response = page_cache.get(key)
         if response is not None:
             response["X-Cache"] = "hit"
             return response
         response = self.get_response(request)
         if request.method == "GET" and page_cache.storable(response):
-            page_cache.put(key, response)
+            page_cache.put(request, key, response)
             response["X-Cache"] = "miss"
         return response
 

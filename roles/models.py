@@ -10,10 +10,10 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from roles.addresses import page_url
 from roles.occupation_codes import (
     esco_occupation_validator,
     esco_skill_validator,
@@ -125,7 +125,7 @@ class Workplace(Content):
         return self.name or self.slug
 
     def get_absolute_url(self):
-        return reverse("roles:workplace-detail", kwargs={"slug": self.slug})
+        return page_url("roles:workplace-detail", slug=self.slug)
 
 
 class RoleKey(models.TextChoices):
@@ -195,7 +195,7 @@ class Role(Content):
         return self.title or self.key
 
     def get_absolute_url(self):
-        return reverse("roles:role-detail", kwargs={"key": self.key})
+        return page_url("roles:role-detail", key=self.key)
 
     def clean(self):
         # The ladder must end: a role may not lead back to itself, directly or around a loop.
@@ -263,7 +263,7 @@ class Quality(Content):
         return self.name or self.slug
 
     def get_absolute_url(self):
-        return reverse("roles:quality-detail", kwargs={"slug": self.slug})
+        return page_url("roles:quality-detail", slug=self.slug)
 
 
 class RoleQuality(models.Model):
@@ -319,7 +319,7 @@ class Scenario(Content):
         return self.title or self.slug
 
     def get_absolute_url(self):
-        return reverse("roles:scenario-detail", kwargs={"slug": self.slug})
+        return page_url("roles:scenario-detail", slug=self.slug)
 
     @property
     def step_list(self) -> list[str]:
@@ -513,6 +513,10 @@ class RoleVersion(models.Model):
     number = models.PositiveIntegerField(_("version"))
     content = models.JSONField(_("content"), editable=False)
     fingerprint = models.CharField(_("fingerprint"), max_length=64, editable=False)
+    # Per language, the fingerprint of what the role's page showed in it: "edited since".
+    page_fingerprints = models.JSONField(
+        _("fingerprints per language"), default=dict, editable=False
+    )
     published_at = models.DateTimeField(_("published"), default=timezone.now, editable=False)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -558,7 +562,7 @@ class RoleVersion(models.Model):
         super().save(*args, update_fields=update_fields, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("roles:role-version", kwargs={"key": self.role_key, "number": self.number})
+        return page_url("roles:role-version", key=self.role_key, number=self.number)
 
     def delete(self, *args, **kwargs):
         raise ValueError("A published version is never deleted; withdraw it instead.")

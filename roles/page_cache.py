@@ -1,12 +1,15 @@
 """Whole public pages kept in the shared cache for anonymous readers, per address (and so per
 language: every page's address carries its language).
 
-Pages are kept under the content's version (ContentVersion) and the release of the code. Every
-change to the content, whatever makes it (admin, seed loads, imports, restores, recoveries), gives
-the content a new version in the same transaction (roles/signals.py), so once the change is
-committed every kept page is stale, on every app instance at once. The version is a random number,
-not a count, so a database restored from a dump never meets pages kept for other content under
-the same number. Stale pages are never read again and expire after PAGE_CACHE_SECONDS.
+Pages are kept under their address and the release of the code, each with the content's version
+(ContentVersion) it was rendered from. Every change to the content, whatever makes it (admin, seed
+loads, imports, restores, recoveries), gives the content a new version in the same transaction
+(roles/signals.py), so once the change is committed every kept page is stale, on every app instance
+at once: a kept page is served only while its version is the current one, else rendered again and
+kept in its place. The version is a random number, not a count, so a database restored from a dump
+never meets pages kept for other content under the same number. With a shared cache, the current
+version and the page are read together, in one round trip. Kept pages expire after
+PAGE_CACHE_SECONDS.
 """
 
 import functools
@@ -88,16 +91,19 @@ def current_version() -> int:
             shared = cache.get(VERSION_KEY)
         except Exception:  # noqa: BLE001
             shared = None
-        if shared is not None:
-            return shared
-        value = _stored_version()
-        try:
-            # add, not set: a change committed meanwhile has written the newer version.
-            cache.add(VERSION_KEY, value, VERSION_SECONDS)
-        except Exception:  # noqa: BLE001
-            logger.warning("page cache unavailable", exc_info=True)
-        return value
+        return _share_stored_version() if shared is None else shared
     return _stored_version()
+
+
+def _share_stored_version() -> int:
+    """The version from the database, written to the shared cache for the next requests."""
+    value = _stored_version()
+    try:
+        # add, not set: a change committed meanwhile has written the newer version.
+        cache.add(VERSION_KEY, value, VERSION_SECONDS)
+    except Exception:  # noqa: BLE001
+        logger.warning("page cache unavailable", exc_info=True)
+    return value
 
 
 def _stored_version() -> int:
@@ -132,7 +138,7 @@ def key_for(request) -> str | None:
         # A language-neutral address answers in the reader's language (cookie, Accept-Language).
         address += f"#{get_language_from_request(request)}"
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"page:{release()}:{request_version(request)}:{digest}"
+    return f"page:{release()}:{digest}"
 
 
 def tracking(parameter: str) -> bool:
@@ -179,26 +185,45 @@ def storable(response) -> bool:
     )
 
 
-def get(key: str) -> HttpResponse | None:
-    try:
-        kept = cache.get(key)
-    except Exception:  # the cache server is away: serve pages uncached  # noqa: BLE001
-        logger.warning("page cache unavailable", exc_info=True)
+def get(request, key: str) -> HttpResponse | None:
+    """The page kept under `key`, if it was rendered from the current content version.
+
+    Reads the version too (request.content_version). With a shared cache both come in one round
+    trip; the database is read only when the cache lacks the version. A database error propagates
+    (the 503 page); the cache server being away serves pages uncached.
+    """
+    kept = version = None
+    if settings.REDIS_URL:
+        try:
+            found = cache.get_many([VERSION_KEY, key])
+        except Exception:  # noqa: BLE001
+            logger.warning("page cache unavailable", exc_info=True)
+            found = {}
+        version, kept = found.get(VERSION_KEY), found.get(key)
+        if version is None:
+            version = _share_stored_version()
+    else:
+        version = current_version()
+        try:
+            kept = cache.get(key)
+        except Exception:  # noqa: BLE001
+            logger.warning("page cache unavailable", exc_info=True)
+    request.content_version = version
+    if kept is None or kept[0] != version:
         return None
-    if kept is None:
-        return None
-    status, headers, content = kept
+    _version, status, headers, content = kept
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
     return response
 
 
-def put(key: str, response) -> None:
+def put(request, key: str, response) -> None:
+    """Keep the response under `key`, with the content version read before it was rendered."""
     if not response.has_header("ETag"):
         set_response_etag(response)  # once, rather than on every hit
     headers = [(name, value) for name, value in response.items() if name != "X-Cache"]
-    kept = (response.status_code, headers, response.content)
+    kept = (request_version(request), response.status_code, headers, response.content)
     try:
         cache.set(key, kept, settings.PAGE_CACHE_SECONDS)
     except Exception:  # noqa: BLE001

@@ -140,9 +140,6 @@ def kit(
         ],
         "links": kit_links(request, role, language, posting["pinned"]),
         "qr": sharing.qr_svg(permalink, gettext("QR code of the link to this role")),
-        "embed_code": sharing.embed_html(
-            request, role, language, sharing.CARD_WIDTH, sharing.CARD_HEIGHT
-        ),
         "embed_url": sharing.embed_path(role, language),
         **posting,
     }
@@ -163,6 +160,10 @@ def posting_snippet(request, role: Role, language: str, version: RoleVersion | N
         with override(language):
             pinned_url = request.build_absolute_uri(version.get_absolute_url())
     return {
+        # The card's iframe code names the role in the kit's language.
+        "embed_code": sharing.embed_html(
+            request, role, language, sharing.CARD_WIDTH, sharing.CARD_HEIGHT
+        ),
         "job_posting": to_script_text(job_posting(role, request, language, pinned_url)),
         "untranslated": any(shown.value and shown.fallback for shown in texts),
         "pinned": (

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from modeltranslation.utils import build_localized_fieldname
+from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 from roles.models import Role, RoleVersion, VersionText
 
@@ -26,6 +26,7 @@ ROLE_TEXTS = ("title", "summary", "body", "career")
 SCENARIO_TEXTS = ("title", "situation", "steps", "avoid")
 # Plain values kept as they are: the occupation codes the role has.
 CODES = ("isco08", "esco_uri", "onet_soc")
+LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
 
 
 class NothingToPublish(Exception):
@@ -50,12 +51,13 @@ def digest(value: str) -> str:
 class _Collector:
     """Turns objects into {language: digest} maps, and remembers the texts to store."""
 
-    def __init__(self):
+    def __init__(self, languages):
+        self.languages = languages
         self.texts: dict[str, str] = {}
 
     def texts_of(self, obj, field: str) -> dict[str, str]:
         found = {}
-        for code, _name in settings.LANGUAGES:
+        for code in self.languages:
             value = getattr(obj, build_localized_fieldname(field, code), None) or ""
             if value:
                 key = digest(value)
@@ -67,10 +69,11 @@ class _Collector:
         return {name: self.texts_of(obj, name) for name in names}
 
 
-def snapshot(role: Role) -> tuple[dict, dict[str, str]]:
+def snapshot(role: Role, languages=None) -> tuple[dict, dict[str, str]]:
     """The role as a reader sees it, and the texts that holds: `role` must come from
-    `Role.objects.with_content()`, whose prefetches keep out what is not published."""
-    collect = _Collector()
+    `Role.objects.with_content()`, whose prefetches keep out what is not published. With
+    `languages`, only those languages' texts (those a role page read for its language)."""
+    collect = _Collector(languages or [code for code, _name in settings.LANGUAGES])
     leads_to = role.leads_to if role.leads_to and role.leads_to.published else None
     content = {
         **collect.fields(role, ROLE_TEXTS),
@@ -120,9 +123,28 @@ def fingerprint(content: dict) -> str:
     return hashlib.sha256(encoded).hexdigest()
 
 
-def is_current(role: Role, version: RoleVersion | None) -> bool:
-    """Whether the role (loaded with its content) still reads exactly as `version`."""
-    return version is not None and fingerprint(snapshot(role)[0]) == version.fingerprint
+def _shown_in(value, language: str):
+    """The content as a page in `language` shows it: each text is the digest of the text shown,
+    along the language's fallback chain ("" if none)."""
+    if isinstance(value, dict):
+        if set(value) <= LANGUAGE_CODES:  # a text: {language: digest}
+            return next((value[code] for code in resolution_order(language) if code in value), "")
+        return {key: _shown_in(item, language) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_shown_in(item, language) for item in value]
+    return value
+
+
+def page_fingerprints(content: dict) -> dict[str, str]:
+    """Per language, the fingerprint of what the role's page showed in it."""
+    return {code: fingerprint(_shown_in(content, code)) for code, _name in settings.LANGUAGES}
+
+
+def shows(role: Role, version: RoleVersion, language: str) -> bool:
+    """Whether the role's page in `language` still shows what `version` showed in it. `role`
+    needs only that language's texts and its fallbacks' (as a role page reads them)."""
+    content, _texts = snapshot(role, resolution_order(language))
+    return version.page_fingerprints.get(language) == fingerprint(_shown_in(content, language))
 
 
 def publish(role: Role, *, user=None) -> RoleVersion:
@@ -149,6 +171,7 @@ def publish(role: Role, *, user=None) -> RoleVersion:
             number=last + 1,
             content=content,
             fingerprint=fingerprint(content),
+            page_fingerprints=page_fingerprints(content),
             published_by=user if user and user.is_authenticated else None,
         )
     logger.info("published %s", version)

@@ -55,26 +55,70 @@ def _published(model_name: str):
 class RoleQuerySet(PublishableQuerySet):
     def with_content(self):
         """Everything a role page shows, in a fixed number of queries."""
-        from roles.models import Duty, RoleQuality, RoleScenario, Source
+        return self.select_related("leads_to").prefetch_related(*role_content())
 
-        return self.select_related("leads_to").prefetch_related(
-            Prefetch("duties", queryset=Duty.objects.order_by("order")),
-            Prefetch(
-                "role_qualities",
-                queryset=RoleQuality.objects.filter(quality__published=True)
-                .select_related("quality")
-                .order_by("order"),
-            ),
-            Prefetch(
-                "role_scenarios",
-                queryset=RoleScenario.objects.filter(scenario__published=True)
-                .select_related("scenario")
-                .order_by("order"),
-            ),
-            Prefetch("workplaces", queryset=_published("Workplace")),
-            Prefetch("leads_from", queryset=self.model.objects.published()),
-            Prefetch("sources", queryset=Source.objects.order_by("key")),
+    def for_page(self, language: str):
+        """The role of a role page in `language`: the columns the page shows (the language's and
+        its fallbacks'), and the role it leads to. role_content(language) adds the rest."""
+        from roles.texts import columns
+
+        return self.select_related("leads_to").only(
+            *("key", "level", "published", "isco08", "esco_uri", "onet_soc"),
+            *columns(("title", "summary", "body", "career"), language),
+            *("leads_to__key", "leads_to__published"),
+            *columns(("title",), language, "leads_to__"),
         )
+
+
+def role_content(language: str | None = None) -> list[Prefetch]:
+    """What a role page shows besides the role, in one query each: with a `language`, only the
+    columns of that language and its fallbacks; without, every language's."""
+    from roles.models import Duty, Role, RoleQuality, RoleScenario, Source, Workplace
+    from roles.texts import columns
+
+    def texts(fields: tuple[str, ...], prefix: str = "") -> list[str]:
+        return columns(fields, language, prefix) if language else []
+
+    def only(queryset, *names: str):
+        return queryset.only(*names) if language else queryset
+
+    qualities = RoleQuality.objects.filter(quality__published=True).select_related("quality")
+    scenarios = RoleScenario.objects.filter(scenario__published=True).select_related("scenario")
+    return [
+        Prefetch(
+            "duties",
+            queryset=only(Duty.objects.order_by("order"), "role_id", "key", *texts(("text",))),
+        ),
+        Prefetch(
+            "role_qualities",
+            queryset=only(
+                qualities.order_by("order"),
+                *("role_id", "quality__slug"),
+                *texts(("note",)),
+                *texts(("name",), "quality__"),
+            ),
+        ),
+        Prefetch(
+            "role_scenarios",
+            queryset=only(
+                scenarios.order_by("order"),
+                *("role_id", "scenario__slug"),
+                *texts(("title", "situation", "steps", "avoid"), "scenario__"),
+            ),
+        ),
+        Prefetch(
+            "workplaces",
+            queryset=only(Workplace.objects.published(), "slug", *texts(("name",))),
+        ),
+        Prefetch(
+            "leads_from",
+            queryset=only(Role.objects.published(), "key", "leads_to_id", *texts(("title",))),
+        ),
+        Prefetch(
+            "sources",
+            queryset=only(Source.objects.order_by("key"), "key", "language", *texts(("title",))),
+        ),
+    ]
 
 
 class QualityQuerySet(PublishableQuerySet):

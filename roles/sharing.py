@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_from_path, gettext, override
 
+from roles.addresses import page_url
 from roles.models import Role
 from roles.texts import text
 
@@ -41,7 +42,7 @@ class OEmbedError(Exception):
 
 
 def embed_path(role: Role, language: str) -> str:
-    return f"{reverse('embed-role', args=[role.key])}?{urlencode({'lang': language})}"
+    return f"{page_url('embed-role', key=role.key)}?{urlencode({'lang': language})}"
 
 
 def embed_html(request, role: Role, language: str, width: int, height: int) -> str:

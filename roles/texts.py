@@ -29,3 +29,10 @@ def text(obj: models.Model, field: str, language: str | None = None) -> Text:
         if value:
             return Text(value, code, code != language)
     return Text("", language, False)
+
+
+def columns(fields: tuple[str, ...], language: str, prefix: str = "") -> list[str]:
+    """The columns text() reads for `fields` in `language`: the language's own and those of its
+    fallback chain (for QuerySet.only(); `prefix` for a related model's, "leads_to__")."""
+    chain = resolution_order(language)
+    return [prefix + build_localized_fieldname(field, code) for field in fields for code in chain]

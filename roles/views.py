@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -26,10 +27,12 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from roles import api, og_image, page_cache, pinned, posting_kit, publishing, sharing
+from roles.addresses import page_url
 from roles.context_processors import languages, same_page_in
 from roles.metadata import occupation
 from roles.models import Quality, Role, RoleVersion, Scenario, Source, Workplace
 from roles.occupation_codes import role_codes
+from roles.querysets import role_content
 from roles.search import search
 from roles.slugs import get_by_slug
 from roles.texts import text
@@ -58,21 +61,30 @@ def home(request):
 
 @require_safe
 def role_detail(request, key):
-    role = get_object_or_404(Role.objects.visible_to(request.user), key=key)
-    # Everything the page shows, read once and only if a part of the page is not kept already.
-    content = functools.cache(lambda: Role.objects.with_content().get(pk=role.pk))
+    language = get_language()
+    role = get_object_or_404(Role.objects.visible_to(request.user).for_page(language), key=key)
     version = functools.cache(lambda: RoleVersion.objects.defer("content").current_of(role.key))
+
+    @functools.cache
+    def content(code: str) -> Role:
+        """The role with everything its page shows in language `code`, read only when a part of
+        the page is not kept already: the page's role itself in the page's language (the kit's
+        language may differ)."""
+        shown = role if code == language else Role.objects.for_page(code).get(pk=role.pk)
+        prefetch_related_objects([shown], *role_content(code))
+        return shown
+
     # The role's sections (and its JSON-LD) are rendered once per content version and language,
     # and kept: editors, and addresses the page cache has not seen, reuse them.
     sections = page_cache.fragment(
         request,
         "role",
         (role.pk, request.user.is_staff),
-        lambda: role_sections(request, content(), version()),
+        lambda: role_sections(request, content(language), version(), language),
     )
     kit_language, refused = posting_kit.chosen_language(request)
-    page_url = request.build_absolute_uri(request.path)
-    oembed_url = reverse("oembed")
+    address = request.build_absolute_uri(request.path)
+    oembed_url = page_url("oembed")
     context = {
         "role": role,
         "sections": sections,
@@ -81,24 +93,29 @@ def role_detail(request, key):
         "meta_description": role.summary,
         "og_image": og_image.meta(request, role),
         "kit": posting_kit.kit(
-            request, role, kit_language, refused=refused, content=content, version=version
+            request,
+            role,
+            kit_language,
+            refused=refused,
+            content=lambda: content(kit_language),
+            version=version,
         ),
-        "oembed_json": f"{oembed_url}?{urlencode({'url': page_url, 'format': 'json'})}",
-        "oembed_xml": f"{oembed_url}?{urlencode({'url': page_url, 'format': 'xml'})}",
+        "oembed_json": f"{oembed_url}?{urlencode({'url': address, 'format': 'json'})}",
+        "oembed_xml": f"{oembed_url}?{urlencode({'url': address, 'format': 'xml'})}",
     }
     return render(request, "roles/role_detail.html", context)
 
 
-def role_sections(request, role, version: RoleVersion | None) -> dict:
-    """The role page's sections and JSON-LD (`role` with its content prefetched), and the line
-    naming its current published version."""
+def role_sections(request, role, version: RoleVersion | None, language: str) -> dict:
+    """The role page's sections and JSON-LD (`role` with its content in `language` read onto
+    it), and the line naming its current published version."""
     context = {
         "role": role,
         "next_role": visible_next(role, request.user),
         "codes": role_codes(role),
         "version": version,
-        # Edited since the version was published: the page no longer reads as its version.
-        "edited_since": version is not None and not publishing.is_current(role, version),
+        # Edited since: the page no longer shows, in its language, what the version showed.
+        "edited_since": version is not None and not publishing.shows(role, version, language),
     }
     return {
         "head": render_to_string(
@@ -219,8 +236,8 @@ def about(request):
 
 def reverse_permalink(obj) -> str:
     if isinstance(obj, Role):
-        return reverse("role-permalink", kwargs={"key": obj.key})
-    return reverse("quality-permalink", kwargs={"slug": obj.slug})
+        return page_url("role-permalink", key=obj.key)
+    return page_url("quality-permalink", slug=obj.slug)
 
 
 def _negotiated(request, obj):

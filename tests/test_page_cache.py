@@ -185,3 +185,30 @@ def test_a_shared_version_is_written_only_when_the_change_commits(
             assert cache.get(page_cache.VERSION_KEY) == before  # not yet committed
     assert cache.get(page_cache.VERSION_KEY) != before
     assert cache.get(page_cache.VERSION_KEY) == page_cache._stored_version()
+
+
+def test_with_a_shared_cache_a_hit_is_one_round_trip_to_it(client, seeded, settings):
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    settings.REDIS_URL = "redis://shared"  # local memory stands in for Redis
+    assert client.get("/nb/roles/agent/")["X-Cache"] == "miss"
+    with mock.patch("roles.page_cache.cache", wraps=cache) as spy:
+        assert client.get("/nb/roles/agent/")["X-Cache"] == "hit"
+    assert [call[0] for call in spy.method_calls] == ["get_many"]  # the version and the page
+
+
+def test_a_page_kept_from_an_older_version_is_rendered_again_in_its_place(
+    client, seeded, settings, django_capture_on_commit_callbacks
+):
+    settings.REDIS_URL = "redis://shared"
+    assert client.get("/el/roles/agent/")["X-Cache"] == "miss"
+    duty = Duty.objects.filter(role__key="agent").first()
+    duty.text_el = "Απαντά στα τηλέφωνα"
+    with django_capture_on_commit_callbacks(execute=True):
+        duty.save()
+    fresh = client.get("/el/roles/agent/")
+    assert fresh["X-Cache"] == "miss" and "Απαντά στα τηλέφωνα" in fresh.content.decode()
+    again = client.get("/el/roles/agent/")
+    assert again["X-Cache"] == "hit" and again.content == fresh.content

@@ -251,3 +251,18 @@ def test_a_bulk_action_on_ids_that_are_not_numbers_is_a_400(editor_client, seede
     client.cookies = editor_client.cookies
     data = {"action": "delete_selected", "_selected_action": ["abc"], "post": "yes"}
     assert client.post("/admin/roles/quality/", data).status_code == 400
+
+
+def test_a_fresh_gunicorn_worker_warms_up_before_its_first_request(caplog):
+    import runpy
+
+    from roles import page_cache
+
+    hooks = runpy.run_path(str(ROOT / "kb" / "gunicorn.conf.py"))
+    page_cache.release.cache_clear()
+    # A cache server that is away does not stop a worker from starting.
+    with mock.patch("kb.warmup.cache.get", side_effect=ConnectionError("down")):
+        hooks["post_worker_init"](worker=None)
+    assert page_cache.release.cache_info().currsize == 1
+    assert "warm-up: no cache connection" in caplog.text
+    assert "not loaded" not in caplog.text  # every template compiled

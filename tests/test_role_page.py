@@ -80,3 +80,18 @@ def test_the_role_page_runs_a_fixed_number_of_queries(
 ):
     with django_assert_max_num_queries(10):
         assert client.get("/nb/roles/manager/").status_code == 200
+
+
+# Each language with one its fallback chain does not reach (nb → da, el → nb, da → nb).
+@pytest.mark.parametrize(("code", "unread"), [("nb", "el"), ("el", "da"), ("da", "el")])
+def test_a_rendered_role_page_reads_the_role_once_and_each_list_once(
+    client, seeded, settings, code, unread, django_assert_num_queries
+):
+    settings.PAGE_CACHE = False  # every request renders the whole page
+    client.get(f"/{code}/roles/agent/")
+    # The role with the role it leads to, then its duties, qualities, scenarios, workplaces, the
+    # roles leading to it and its sources, and its current published version; only the columns of
+    # the page's language and fallbacks.
+    with django_assert_num_queries(8) as queries:
+        assert client.get(f"/{code}/roles/agent/").status_code == 200
+    assert all(f'_{unread}"' not in query["sql"] for query in queries.captured_queries)

@@ -188,8 +188,12 @@ def test_the_role_page_names_its_version_in_the_readers_language(client, seeded)
     assert f"Versjon 1, publisert {date}" in line
     assert 'href="/nb/roles/agent/v/1/"' in line
     assert "endret siden" not in line
-    # An edit not yet published shows.
+    # An edit not yet published shows, on the pages whose language it changes.
     role = agent()
+    role.summary_el = "Άλλαξε μετά τη δημοσίευση."
+    role.save()
+    assert "endret siden" not in client.get("/nb/roles/agent/").text
+    assert "έχει αλλάξει από τότε" in client.get("/el/roles/agent/").text
     role.summary_nb = "Endret etter publisering."
     role.save()
     assert "endret siden" in client.get("/nb/roles/agent/").text

@@ -71,6 +71,12 @@ class Migration(migrations.Migration):
                     models.CharField(editable=False, max_length=64, verbose_name="fingerprint"),
                 ),
                 (
+                    "page_fingerprints",
+                    models.JSONField(
+                        default=dict, editable=False, verbose_name="fingerprints per language"
+                    ),
+                ),
+                (
                     "published_at",
                     models.DateTimeField(
                         default=django.utils.timezone.now, editable=False, verbose_name="published"

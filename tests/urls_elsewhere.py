@@ -1,0 +1,7 @@
+"""Another URLconf, where oEmbed has another address (tests/test_addresses.py)."""
+
+from django.urls import path
+
+from roles import views
+
+urlpatterns = [path("elsewhere/oembed", views.oembed, name="oembed")]
