@@ -8,6 +8,7 @@ tens of milliseconds, so each is drawn once per content version, release and lan
 """
 
 import functools
+import hashlib
 import io
 import unicodedata
 from pathlib import Path
@@ -204,8 +205,12 @@ def role_png(request, role: Role) -> bytes:
 def meta(request, role: Role) -> dict:
     """What the role page's head says of its image (og:image and its properties)."""
     path = reverse("roles:role-og-image", kwargs={"key": role.key})
+    # Sites that preview links keep images by address: the address changes with what the image
+    # shows (the title and summary in this language), so an edit is previewed anew.
+    drawn = f"{text(role, 'title').value}\n{text(role, 'summary').value}".encode()
+    version = hashlib.sha256(drawn).hexdigest()[:12]
     return {
-        "url": request.build_absolute_uri(path),
+        "url": request.build_absolute_uri(f"{path}?v={version}"),
         "type": CONTENT_TYPE,
         "width": WIDTH,
         "height": HEIGHT,
