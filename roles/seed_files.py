@@ -4,6 +4,8 @@ Everything is checked before anything is written: a file that does not parse, a 
 default language, an unknown language, key or origin is a SeedError that names the file and line.
 """
 
+import copy
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,6 +85,13 @@ class SeedData:
     scenarios: list[Item]
 
 
+@functools.lru_cache(maxsize=32)
+def _parsed(text: str):
+    """A seed file's YAML, parsed once per process for the same text (every load of the same
+    files, as tests do, would parse it again: a few tenths of a second each time)."""
+    return yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader)
+
+
 class _File:
     def __init__(self, directory: Path, name: str):
         self.path = directory / name
@@ -96,7 +105,7 @@ class _File:
         except UnicodeDecodeError as error:
             raise SeedError(f"{self.label}: not valid UTF-8 ({error.reason})") from None
         try:
-            document = yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader)
+            document = copy.deepcopy(_parsed(text))
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             where = f"{self.label}:{mark.line + 1}:{mark.column + 1}" if mark else self.label
