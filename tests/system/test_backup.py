@@ -24,7 +24,8 @@ from psycopg import sql
 
 from tests.system.conftest import PGBIN, pg_dump, pg_restore, run, temporary_folder
 
-pytestmark = pytest.mark.system
+# One worker runs every system test: they share the static files collected once.
+pytestmark = [pytest.mark.system, pytest.mark.xdist_group("system")]
 
 
 def translated_models() -> list:

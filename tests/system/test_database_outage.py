@@ -15,7 +15,8 @@ import pytest
 
 from tests.system.conftest import pg_restore, wait_until
 
-pytestmark = pytest.mark.system
+# One worker runs every system test: they share the static files collected once.
+pytestmark = [pytest.mark.system, pytest.mark.xdist_group("system")]
 
 REQUESTS_PER_CHECK = 6  # enough for both workers to answer
 

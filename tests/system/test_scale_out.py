@@ -47,7 +47,8 @@ import pytest
 from tests.helpers import form_data
 from tests.system.conftest import Browser, manage
 
-pytestmark = pytest.mark.system
+# One worker runs every system test: they share the static files collected once.
+pytestmark = [pytest.mark.system, pytest.mark.xdist_group("system")]
 
 EDITOR, PASSWORD = "editor", "a-long-system-test-password-7Qx"
 
