@@ -15,31 +15,19 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 from roles.models import RoleVersion, Source, VersionText
-from roles.publishing import DIGEST_LENGTH, ROLE_TEXTS, SCENARIO_TEXTS
+from roles.publishing import ROLE_TEXTS, SCENARIO_TEXTS, is_text
 from roles.texts import text
 
 
-def digests(content: dict) -> set[str]:
+def digests(content) -> set[str]:
     """Every text digest in a version's content."""
-    found = set()
-
-    def collect(value):
-        # A text is a {language: digest} map: the only dicts whose values are all digests.
-        if isinstance(value, dict):
-            if value and all(
-                isinstance(v, str) and len(v) == DIGEST_LENGTH for v in value.values()
-            ):
-                found.update(value.values())
-            else:
-                for key, item in value.items():
-                    if key != "codes":
-                        collect(item)
-        elif isinstance(value, list):
-            for item in value:
-                collect(item)
-
-    collect(content)
-    return found
+    if is_text(content):
+        return set(content.values())
+    if isinstance(content, dict):
+        return set().union(*(digests(item) for item in content.values()))
+    if isinstance(content, list):
+        return set().union(*(digests(item) for item in content))
+    return set()
 
 
 def load(versions: Iterable[RoleVersion]) -> dict[str, str]:
@@ -71,10 +59,6 @@ class Pinned:
         if any(name.startswith(f"{f}_") for f in fields):
             return ""
         raise AttributeError(name)
-
-    @property
-    def step_list(self) -> list[str]:
-        return [line.strip() for line in (self.steps or "").splitlines() if line.strip()]
 
 
 def _url(view: str, **kwargs) -> str:

@@ -123,11 +123,17 @@ def fingerprint(content: dict) -> str:
     return hashlib.sha256(encoded).hexdigest()
 
 
+def is_text(value) -> bool:
+    """Whether a value of a version's content is one text: a {language: digest} map (empty when
+    the text is in no language). The codes, {"isco08": …}, are not."""
+    return isinstance(value, dict) and set(value) <= LANGUAGE_CODES
+
+
 def _shown_in(value, language: str):
     """The content as a page in `language` shows it: each text is the digest of the text shown,
     along the language's fallback chain ("" if none)."""
     if isinstance(value, dict):
-        if set(value) <= LANGUAGE_CODES:  # a text: {language: digest}
+        if is_text(value):
             return next((value[code] for code in resolution_order(language) if code in value), "")
         return {key: _shown_in(item, language) for key, item in value.items()}
     if isinstance(value, list):
