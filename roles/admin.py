@@ -236,17 +236,21 @@ class RoleAdmin(ContentAdmin):
         if not self.has_publish_permission(request):
             self.message_user(request, _("You may not publish roles."), messages.ERROR)
             return
-        self._publish(request, role)
+        self._publish(request, role, shown_again="published" in form.changed_data)
 
-    def _publish(self, request, role) -> None:
+    def _publish(self, request, role, *, shown_again: bool) -> None:
         try:
             version = publishing.publish(role, user=request.user)
         except publishing.NothingToPublish as unchanged:
+            if shown_again:
+                message = _(
+                    "“%(role)s” is published again, as version %(number)d: it reads exactly as "
+                    "that version."
+                )
+            else:
+                message = _("“%(role)s” reads exactly as version %(number)d: no new version.")
             self.message_user(
-                request,
-                _("“%(role)s” reads exactly as version %(number)d: no new version.")
-                % {"role": role, "number": unchanged.version.number},
-                messages.INFO,
+                request, message % {"role": role, "number": unchanged.version.number}, messages.INFO
             )
             return
         self.log_change(request, role, f"Published version {version.number}")
@@ -262,7 +266,7 @@ class RoleAdmin(ContentAdmin):
     )
     def publish_versions(self, request, queryset):
         for role in queryset:
-            self._publish(request, role)
+            self._publish(request, role, shown_again=not role.published)
 
 
 @admin.register(Duty)

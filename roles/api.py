@@ -295,6 +295,9 @@ def role_detail(request, key):
         *(link.scenario for link in role.role_scenarios.all()),
         *role.workplaces.all(),
     )
+    # Withdrawing the current version changes the answer ("version") and nothing else.
+    withdrawn = RoleVersion.objects.of(role.key).aggregate(last=Max("withdrawn_at"))["last"]
+    changed = max((stamp for stamp in (changed, withdrawn) if stamp), default=None)
     return _with_status(request, role, data, fallbacks, statuses, api, perma), changed
 
 

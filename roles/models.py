@@ -26,6 +26,7 @@ from roles.querysets import (
     RoleQuerySet,
     RoleVersionQuerySet,
     ScenarioQuerySet,
+    VersionTextQuerySet,
     WorkplaceQuerySet,
 )
 
@@ -491,12 +492,22 @@ class VersionText(models.Model):
     digest = models.CharField(_("digest"), max_length=64, primary_key=True)
     text = models.TextField(_("text"))
 
+    objects = VersionTextQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("text of a published version")
         verbose_name_plural = _("texts of published versions")
 
     def __str__(self):
         return self.text[:80]
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("The texts of published versions are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The texts of published versions are never deleted.")
 
 
 class RoleVersion(models.Model):
@@ -556,7 +567,9 @@ class RoleVersion(models.Model):
 
     def save(self, *args, update_fields=None, **kwargs):
         if not self._state.adding and (
-            update_fields is None or not self.WITHDRAWAL_FIELDS.issuperset(update_fields)
+            update_fields is None
+            or not self.WITHDRAWAL_FIELDS.issuperset(update_fields)
+            or self.withdrawn_at is None
         ):
             raise ValueError("A published version is never changed, except to withdraw it.")
         super().save(*args, update_fields=update_fields, **kwargs)

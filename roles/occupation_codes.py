@@ -16,10 +16,10 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 UUID = r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}"
-ISCO08 = r"\d{4}"
+ISCO08 = r"[0-9]{4}"
 ESCO_OCCUPATION = rf"http://data\.europa\.eu/esco/occupation/{UUID}"
 ESCO_SKILL = rf"http://data\.europa\.eu/esco/skill/{UUID}"
-ONET_SOC = r"\d{2}-\d{4}\.\d{2}"
+ONET_SOC = r"[0-9]{2}-[0-9]{4}\.[0-9]{2}"
 CODE = "wrong_format"
 
 isco08_validator = RegexValidator(

@@ -12,10 +12,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.utils import build_localized_fieldname, resolution_order
+from modeltranslation.utils import build_localized_fieldname
 
 from roles.models import RoleVersion, Source, VersionText
-from roles.publishing import ROLE_TEXTS, SCENARIO_TEXTS, is_text
+from roles.publishing import ROLE_TEXTS, SCENARIO_TEXTS, is_text, shown_in
 from roles.texts import text
 
 
@@ -156,9 +156,10 @@ class Change:
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
+    reordered: bool = False
 
     def __bool__(self):
-        return bool(self.added or self.removed or self.changed)
+        return bool(self.added or self.removed or self.changed or self.reordered)
 
 
 FIELD_NAMES = {
@@ -170,12 +171,9 @@ FIELD_NAMES = {
 CODE_NAMES = {"isco08": "ISCO-08", "esco_uri": "ESCO", "onet_soc": "O*NET-SOC"}
 
 
-def _shown(languages: dict[str, str], store: dict[str, str], limit: int = 90) -> str:
-    """A text in the reader's language (or along the fallback chain), shortened for a list."""
-    for code in resolution_order(get_language()):
-        if languages.get(code):
-            return Truncator(store.get(languages[code], "")).chars(limit)
-    return ""
+def _shown(digest: str, store: dict[str, str], limit: int = 90) -> str:
+    """A text shown in the summary, shortened for a list."""
+    return Truncator(store.get(digest, "")).chars(limit)
 
 
 # The list sections of a role: (section heading, content key, the items' key, their label).
@@ -184,23 +182,28 @@ LISTS = [
     (_("Qualities"), "qualities", "slug", "name"),
     (_("Scenarios"), "scenarios", "slug", "title"),
     (_("Where the role works"), "workplaces", "slug", "name"),
+    (_("Sources"), "sources", "key", "title"),
 ]
 
 
 def _compare(section, before: list, after: list, *, key: str, label: str, store) -> Change:
-    """Added, removed and changed items of a list section, matched by their stable key."""
+    """Added, removed, changed and reordered items of a list, matched by their stable key."""
     old = {item[key]: item for item in before}
     new = {item[key]: item for item in after}
     change = Change(str(section))
     change.added = [_shown(new[k][label], store) for k in new if k not in old]
     change.removed = [_shown(old[k][label], store) for k in old if k not in new]
     change.changed = [_shown(new[k][label], store) for k in new if k in old and new[k] != old[k]]
+    change.reordered = [k for k in old if k in new] != [k for k in new if k in old]
     return change
 
 
 def changes(before: dict, after: dict, store: dict[str, str]) -> list[Change]:
-    """What changed from the content `before` to the content `after`, section by section, in the
-    reader's language. Sections without a change are left out."""
+    """What a reader of the active language sees changed from the content `before` to the
+    content `after`, section by section. Sections without a change are left out; changes in
+    texts this language does not show (other languages) are not listed."""
+    language = get_language()
+    before, after = shown_in(before, language), shown_in(after, language)
     texts = Change(str(_("About the role")))
     texts.changed = [
         str(FIELD_NAMES[name]) for name in ROLE_TEXTS if before.get(name) != after.get(name)
@@ -211,13 +214,27 @@ def changes(before: dict, after: dict, store: dict[str, str]) -> list[Change]:
         )
         for heading, name, key, label in LISTS
     ]
-    career = Change(str(_("Career path")))
-    old_next, new_next = before.get("leads_to"), after.get("leads_to")
-    if (old_next or {}).get("key") != (new_next or {}).get("key"):
-        if new_next:
-            career.added.append(_shown(new_next["title"], store))
-        if old_next:
-            career.removed.append(_shown(old_next["title"], store))
+    # The career ladder: the role it leads to and the roles leading to it.
+    career = _compare(
+        _("Career path"),
+        [before["leads_to"]] if before.get("leads_to") else [],
+        [after["leads_to"]] if after.get("leads_to") else [],
+        key="key",
+        label="title",
+        store=store,
+    )
+    earlier = _compare(
+        "",
+        before.get("leads_from", []),
+        after.get("leads_from", []),
+        key="key",
+        label="title",
+        store=store,
+    )
+    career.added += earlier.added
+    career.removed += earlier.removed
+    career.changed += earlier.changed
+    career.reordered = earlier.reordered
     codes = Change(str(_("Occupation codes")))
     old_codes, new_codes = before.get("codes", {}), after.get("codes", {})
     codes.changed = [

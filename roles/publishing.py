@@ -129,33 +129,35 @@ def is_text(value) -> bool:
     return isinstance(value, dict) and set(value) <= LANGUAGE_CODES
 
 
-def _shown_in(value, language: str):
+def shown_in(value, language: str):
     """The content as a page in `language` shows it: each text is the digest of the text shown,
     along the language's fallback chain ("" if none)."""
     if isinstance(value, dict):
         if is_text(value):
             return next((value[code] for code in resolution_order(language) if code in value), "")
-        return {key: _shown_in(item, language) for key, item in value.items()}
+        return {key: shown_in(item, language) for key, item in value.items()}
     if isinstance(value, list):
-        return [_shown_in(item, language) for item in value]
+        return [shown_in(item, language) for item in value]
     return value
 
 
 def page_fingerprints(content: dict) -> dict[str, str]:
     """Per language, the fingerprint of what the role's page showed in it."""
-    return {code: fingerprint(_shown_in(content, code)) for code, _name in settings.LANGUAGES}
+    return {code: fingerprint(shown_in(content, code)) for code, _name in settings.LANGUAGES}
 
 
 def shows(role: Role, version: RoleVersion, language: str) -> bool:
     """Whether the role's page in `language` still shows what `version` showed in it. `role`
     needs only that language's texts and its fallbacks' (as a role page reads them)."""
     content, _texts = snapshot(role, resolution_order(language))
-    return version.page_fingerprints.get(language) == fingerprint(_shown_in(content, language))
+    return version.page_fingerprints.get(language) == fingerprint(shown_in(content, language))
 
 
 def publish(role: Role, *, user=None) -> RoleVersion:
     """Publish `role` (which becomes visible to readers) and store what it shows as its next
-    version. Raises NothingToPublish if the role reads exactly as its current version."""
+    version. Raises NothingToPublish if the role reads exactly as its current version (a role
+    that was not published is published all the same, as that version)."""
+    unchanged = None
     with transaction.atomic():
         # One publisher at a time per role: the version numbers follow each other.
         Role.objects.select_for_update().filter(pk=role.pk).first()
@@ -166,22 +168,30 @@ def publish(role: Role, *, user=None) -> RoleVersion:
         content, texts = snapshot(loaded)
         current = RoleVersion.objects.current_of(role.key)
         if current is not None and current.fingerprint == fingerprint(content):
-            raise NothingToPublish(current)
-        VersionText.objects.bulk_create(
-            [VersionText(digest=key, text=value) for key, value in texts.items()],
-            ignore_conflicts=True,
-        )
-        last = RoleVersion.objects.of(role.key).aggregate(last=Max("number"))["last"] or 0
-        version = RoleVersion.objects.create(
-            role_key=role.key,
-            number=last + 1,
-            content=content,
-            fingerprint=fingerprint(content),
-            page_fingerprints=page_fingerprints(content),
-            published_by=user if user and user.is_authenticated else None,
-        )
+            unchanged = current
+        else:
+            version = _store(role, content, texts, user)
+    if unchanged is not None:
+        raise NothingToPublish(unchanged)
     logger.info("published %s", version)
     return version
+
+
+def _store(role: Role, content: dict, texts: dict[str, str], user) -> RoleVersion:
+    """The next version of `role`: only the texts not stored yet are written."""
+    VersionText.objects.bulk_create(
+        [VersionText(digest=key, text=value) for key, value in texts.items()],
+        ignore_conflicts=True,
+    )
+    last = RoleVersion.objects.of(role.key).aggregate(last=Max("number"))["last"] or 0
+    return RoleVersion.objects.create(
+        role_key=role.key,
+        number=last + 1,
+        content=content,
+        fingerprint=fingerprint(content),
+        page_fingerprints=page_fingerprints(content),
+        published_by=user if user and user.is_authenticated else None,
+    )
 
 
 def withdraw(version: RoleVersion, *, user, reason: str) -> RoleVersion:

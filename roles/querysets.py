@@ -168,6 +168,19 @@ class RoleVersionQuerySet(models.QuerySet):
     def update(self, **kwargs):
         from roles.models import RoleVersion
 
-        if not RoleVersion.WITHDRAWAL_FIELDS.issuperset(kwargs):
+        if (
+            not RoleVersion.WITHDRAWAL_FIELDS.issuperset(kwargs)
+            or kwargs.get("withdrawn_at", 1) is None
+        ):
             raise ValueError("A published version is never changed, except to withdraw it.")
         return super().update(**kwargs)
+
+
+class VersionTextQuerySet(models.QuerySet):
+    """The texts published versions hold: written once, never changed or deleted."""
+
+    def update(self, **kwargs):
+        raise ValueError("The texts of published versions are never changed.")
+
+    def delete(self):
+        raise ValueError("The texts of published versions are never deleted.")

@@ -150,14 +150,16 @@ def role_version(request, key, number):
     store = pinned.load([version] if current is None else [version, current])
     shown = pinned.PinnedRole.of(version, store)
     is_current = current is not None and current.number == version.number
+    later = current is not None and not is_current
+    changes = pinned.changes(version.content, current.content, store) if later else []
     context = {
         "pinned": shown,
         "version": version,
         "current": current,
         "is_current": is_current,
-        "changes": []
-        if is_current or current is None
-        else pinned.changes(version.content, current.content, store),
+        "changes": changes,
+        # What changed since is only in texts this page's language does not show.
+        "elsewhere": later and not changes and version.fingerprint != current.fingerprint,
         "role_url": role_url,
         "meta_title": shown.role.title,
         "meta_description": shown.role.summary,
@@ -172,7 +174,7 @@ def role_versions(request, key):
     versions = list(RoleVersion.objects.of(key).defer("content"))
     if not versions:
         raise Http404
-    live = Role.objects.visible_to(request.user).filter(key=key).exists()
+    role = Role.objects.visible_to(request.user).filter(key=key).first()
     for version in versions:  # the language-neutral link, for job postings
         version.permalink = request.build_absolute_uri(
             reverse("role-version-permalink", kwargs={"key": key, "number": version.number})
@@ -180,7 +182,9 @@ def role_versions(request, key):
     context = {
         "versions": versions,
         "current": next((version for version in versions if not version.withdrawn), None),
-        "role_url": reverse("roles:role-detail", kwargs={"key": key}) if live else "",
+        "role_url": role.get_absolute_url() if role else "",
+        # The role's title as it is now, or, for a role no longer published, its kind.
+        "role_name": text(role, "title").value if role else versions[0].get_role_key_display(),
         "noindex": True,
     }
     return render(request, "roles/role_versions.html", context)

@@ -203,3 +203,15 @@ def test_the_seed_loader_refuses_a_code_of_the_wrong_format(
 
     with pytest.raises(SeedError, match=f"'{field}' has the wrong format"):
         load_seeds(directory=seeds_copy)
+
+
+@pytest.mark.parametrize("value", ["４２２２", "٤٢٢٢"])
+def test_only_ascii_digits_make_an_isco_code(value):
+    from django.core.exceptions import ValidationError
+
+    from roles.occupation_codes import isco08_validator, onet_soc_validator
+
+    with pytest.raises(ValidationError):
+        isco08_validator(value)
+    with pytest.raises(ValidationError):
+        onet_soc_validator("४३-४०५१.००")

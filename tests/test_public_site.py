@@ -163,7 +163,7 @@ def test_a_fallback_note_stays_out_of_headings_and_link_names(client, seeded):
 
     content = client.get("/el/roles/agent/").content.decode()
 
-    note = "Δεν έχει μεταφραστεί ακόμη: εμφανίζεται στα Νορβηγικά (Μποκμάλ)."
+    note = "Δεν έχει μεταφραστεί ακόμη: εμφανίζεται στα νορβηγικά (μποκμάλ)."
     assert re.search(
         r'<h1><span lang="nb" class="fallback">Kundeserviceagent</span></h1>\s*'
         r'<small class="fallback-note">' + re.escape(note),

@@ -78,7 +78,7 @@ def test_the_banner_says_what_changed_since_the_version(client, seeded):
     changed.save()
     Duty.objects.create(role=role, key="new-duty", order=999, text_nb="Følge opp klager skriftlig.")
     dropped.delete()
-    role.summary_el = "Νέα περίληψη."
+    role.summary_nb = "En ny oppsummering."
     role.save()
     publishing.publish(role)
 
@@ -329,3 +329,60 @@ def test_the_summary_covers_the_career_ladder_workplaces_and_codes():
     assert found["Karrierevei"].added == ["Leder"] and found["Karrierevei"].removed == ["Agent"]
     assert found["Yrkeskoder"].changed == ["ISCO-08", "O*NET-SOC"]
     assert "Oppgaver" not in found
+
+
+def test_publishing_an_unpublished_unchanged_role_shows_it_again_as_its_version(client, seeded):
+    Role.objects.filter(key="agent").update(published=False)
+    with pytest.raises(publishing.NothingToPublish):
+        publishing.publish(agent())
+    assert agent().published
+    assert client.get("/nb/roles/agent/").status_code == 200
+    assert RoleVersion.objects.of("agent").count() == 1
+
+
+def test_the_summary_lists_sources_and_order_and_only_this_languages_changes(client, seeded):
+    from roles.models import Source
+
+    role = agent()
+    role.sources.add(*Source.objects.exclude(role=role)[:1])
+    first, second = role.duties.order_by("order")[:2]
+    first.order, second.order = 10_001, 10_000
+    Duty.objects.bulk_update([first, second], ["order"])
+    publishing.publish(role)
+    text = banner(client.get("/nb/roles/agent/v/1/"))
+    assert "<strong>Kilder</strong>" in text
+    assert "rekkefølgen er endret" in text
+
+    role = agent()
+    role.summary_da = "Kun den danske tekst er ændret."
+    role.save()
+    publishing.publish(role)
+    norwegian = banner(client.get("/nb/roles/agent/v/2/"))
+    assert "<h3>" not in norwegian and "de andre språkene" in norwegian
+    danish = banner(client.get("/da/roles/agent/v/2/"))
+    assert "resumé" in danish
+
+
+def test_the_versions_list_names_the_role_and_says_when_it_is_gone(client, seeded):
+    assert "Publiserte versjoner: Kundeserviceagent" in client.get("/nb/roles/agent/v/").text
+    Role.objects.filter(key="agent").update(published=False)
+    page = client.get("/nb/roles/agent/v/").text
+    assert 'href=""' not in page and "ikke lenger publisert" in page
+
+
+def test_a_withdrawal_is_never_undone_and_version_texts_never_change(seeded):
+    version = RoleVersion.objects.of("agent").get()
+    publishing.withdraw(version, user=None, reason="test")
+    version.withdrawn_at = None
+    with pytest.raises(ValueError):
+        version.save(update_fields=["withdrawn_at"])
+    with pytest.raises(ValueError):
+        RoleVersion.objects.update(withdrawn_at=None)
+    with pytest.raises(ValueError):
+        VersionText.objects.update(text="changed")
+    with pytest.raises(ValueError):
+        VersionText.objects.all().delete()
+    stored = VersionText.objects.first()
+    stored.text = "changed"
+    with pytest.raises(ValueError):
+        stored.save()

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='role',
             name='onet_soc',
-            field=models.CharField(blank=True, help_text='Optional, for example 43-4051.00 (Customer Service Representatives).', max_length=10, validators=[django.core.validators.RegexValidator('^\\d{2}-\\d{4}\\.\\d{2}$', 'An O*NET-SOC code has the form NN-NNNN.NN, for example 43-4051.00.', code='wrong_format')], verbose_name='O*NET-SOC code'),
+            field=models.CharField(blank=True, help_text='Optional, for example 43-4051.00 (Customer Service Representatives).', max_length=10, validators=[django.core.validators.RegexValidator('^[0-9]{2}-[0-9]{4}\\.[0-9]{2}$', 'An O*NET-SOC code has the form NN-NNNN.NN, for example 43-4051.00.', code='wrong_format')], verbose_name='O*NET-SOC code'),
         ),
         migrations.AlterField(
             model_name='role',
@@ -29,6 +29,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='role',
             name='isco08',
-            field=models.CharField(blank=True, max_length=4, validators=[django.core.validators.RegexValidator('^\\d{4}$', 'An ISCO-08 unit group code is four digits.', code='wrong_format')], verbose_name='ISCO-08 code'),
+            field=models.CharField(blank=True, max_length=4, validators=[django.core.validators.RegexValidator('^[0-9]{4}$', 'An ISCO-08 unit group code is four digits.', code='wrong_format')], verbose_name='ISCO-08 code'),
         ),
     ]
