@@ -239,6 +239,8 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 SEARCH_CONFIGS = {"nb": "norwegian", "el": "greek", "da": "danish"}
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Date formats where a language's written style differs from Django's (kb/formats/<code>/).
+FORMAT_MODULE_PATH = ["kb.formats"]
 USE_TZ = True
 TIME_ZONE = "Europe/Oslo"
 

@@ -386,3 +386,9 @@ def test_a_withdrawal_is_never_undone_and_version_texts_never_change(seeded):
     stored.text = "changed"
     with pytest.raises(ValueError):
         stored.save()
+
+
+def test_a_greek_date_names_its_month_as_greek_writes_it(client, seeded):
+    page = client.get("/el/roles/agent/").text
+    line = re.search(r'<p class="version-line">(.*?)·', page, re.S)[1]
+    assert re.search(r"δημοσιεύτηκε στις \d{1,2} [Α-Ωα-ωάέήίόύώ]+ου \d{4}", line), line
