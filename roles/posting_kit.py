@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import get_language, get_language_info, gettext, override
 from django.utils.translation import gettext_lazy as _
 
@@ -73,7 +74,7 @@ def kit_links(request, role: Role, language: str, pinned: dict | None) -> list[K
         pinned_neutral = request.build_absolute_uri(
             reverse("role-version-permalink", kwargs={"key": role.key, "number": number})
         )
-        published = date_format(pinned["published_at"], "DATE_FORMAT")
+        published = date_format(localtime(pinned["published_at"]), "DATE_FORMAT")
         links = [
             KitLink(
                 "kit-pinned",

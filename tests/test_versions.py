@@ -1,10 +1,12 @@
 """Pinned published versions: numbered, immutable, with permalinks that keep the old text."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.utils import translation
 
 from roles import publishing
@@ -177,15 +179,24 @@ def test_a_version_that_does_not_exist_is_a_404(client, seeded, path):
     assert client.get(path, follow=True).status_code == 404
 
 
+def published_late_in_the_evening_utc(key: str) -> None:
+    """Dates a role's version 1 at 23:30 UTC on 14 March 2026, already 15 March in Oslo (the
+    site's time zone). Versions refuse edits, so the test setup writes the row directly."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE roles_roleversion SET published_at = %s WHERE role_key = %s AND number = 1",
+            [datetime(2026, 3, 14, 23, 30, tzinfo=UTC), key],
+        )
+
+
 def test_the_role_page_names_its_version_in_the_readers_language(client, seeded):
+    published_late_in_the_evening_utc("agent")
     page = client.get("/nb/roles/agent/").text
     line = re.search(r'<p class="version-line">.*?</p>', page, re.S)[0]
-    version = RoleVersion.objects.of("agent").get()
-    with translation.override("nb"):
-        from django.utils.formats import date_format
-
-        date = date_format(version.published_at, "DATE_FORMAT")
-    assert f"Versjon 1, publisert {date}" in line
+    # The date is the site's (Europe/Oslo), not UTC's, where it was still 14 March.
+    assert "Versjon 1, publisert 15. mars 2026" in line
+    kit = page[page.index('<section id="share"') :]
+    assert "Fast lenke: versjon 1, publisert 15. mars 2026" in kit
     assert 'href="/nb/roles/agent/v/1/"' in line
     assert "endret siden" not in line
     # An edit not yet published shows, on the pages whose language it changes.
