@@ -8,13 +8,14 @@ models (`title_<code>` per language, so the `text` tag and its fallback notes wo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import Value
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from roles.models import RoleVersion, Source, VersionText
+from roles.models import Quality, Role, RoleVersion, Scenario, Source, VersionText, Workplace
 from roles.publishing import ROLE_TEXTS, SCENARIO_TEXTS, is_text, shown_in
 from roles.texts import text
 
@@ -68,6 +69,57 @@ def _url(view: str, **kwargs) -> str:
         return ""
 
 
+# The pages a version links to: (kind, the model, its key field, the view, the view's argument).
+PAGES = (
+    ("role", Role, "key", "roles:role-detail", "key"),
+    ("quality", Quality, "slug", "roles:quality-detail", "slug"),
+    ("scenario", Scenario, "slug", "roles:scenario-detail", "slug"),
+    ("workplace", Workplace, "slug", "roles:workplace-detail", "slug"),
+)
+
+
+def named_pages(version: RoleVersion) -> dict[str, set[str]]:
+    """The keys of the roles and the slugs of the qualities, scenarios and workplaces that a
+    version names, by kind; the version's own role among them."""
+    content = version.content
+    roles = {version.role_key} | {item["key"] for item in content.get("leads_from", [])}
+    if content.get("leads_to"):
+        roles.add(content["leads_to"]["key"])
+    named = {"role": roles}
+    for kind, section in (
+        ("quality", "qualities"),
+        ("scenario", "scenarios"),
+        ("workplace", "workplaces"),
+    ):
+        named[kind] = {item["slug"] for item in content.get(section, [])}
+    return named
+
+
+def live_pages(version: RoleVersion, user) -> set[tuple[str, str]]:
+    """Which of the pages a version names still open for `user`, as (kind, key or slug) pairs,
+    in one query: a version outlives what it names, and must not link to a page that is gone."""
+    named = named_pages(version)
+    queries = [
+        model.objects.visible_to(user)
+        .filter(**{f"{field}__in": named[kind]})
+        .order_by()
+        .values_list(Value(kind), field)
+        for kind, model, field, _view, _argument in PAGES
+        if named[kind]
+    ]
+    if not queries:
+        return set()
+    return set(queries[0].union(*queries[1:], all=True))
+
+
+def _live_url(live: set[tuple[str, str]], kind: str, key: str) -> str:
+    """The page of `key` if it still opens, else "" (the template then shows the name alone)."""
+    if (kind, key) not in live:
+        return ""
+    _kind, _model, _field, view, argument = next(page for page in PAGES if page[0] == kind)
+    return _url(view, **{argument: key})
+
+
 @dataclass
 class PinnedRole:
     """A role as one version holds it, ready for the version page."""
@@ -84,11 +136,14 @@ class PinnedRole:
     codes: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, version: RoleVersion, store: dict[str, str]) -> "PinnedRole":
+    def of(
+        cls, version: RoleVersion, store: dict[str, str], live: set[tuple[str, str]]
+    ) -> "PinnedRole":
+        """The version's role; it links only to the pages in `live` (see live_pages)."""
         content = version.content
 
         def role_link(item):
-            url = _url("roles:role-detail", key=item["key"])
+            url = _live_url(live, "role", item["key"])
             return Pinned(store, {"title": item["title"]}, key=item["key"], url=url)
 
         def source(item):
@@ -108,7 +163,7 @@ class PinnedRole:
                         store,
                         {"name": item["name"]},
                         slug=item["slug"],
-                        url=_url("roles:quality-detail", slug=item["slug"]),
+                        url=_live_url(live, "quality", item["slug"]),
                     ),
                     Pinned(store, {"note": item["note"]}),
                 )
@@ -119,6 +174,7 @@ class PinnedRole:
                     store,
                     {name: item.get(name, {}) for name in SCENARIO_TEXTS},
                     slug=item["slug"],
+                    url=_live_url(live, "scenario", item["slug"]),
                 )
                 for item in content.get("scenarios", [])
             ],
@@ -127,7 +183,7 @@ class PinnedRole:
                     store,
                     {"name": item["name"]},
                     slug=item["slug"],
-                    url=_url("roles:workplace-detail", slug=item["slug"]),
+                    url=_live_url(live, "workplace", item["slug"]),
                 )
                 for item in content.get("workplaces", [])
             ],
@@ -139,10 +195,10 @@ class PinnedRole:
 
 
 class ScenarioSnapshot(Pinned):
-    """A scenario as a version holds it; links to the scenario's page as it is now."""
+    """A scenario as a version holds it; links to the scenario's page as it is now, if open."""
 
     def get_absolute_url(self):
-        return _url("roles:scenario-detail", slug=self.slug)
+        return self.url
 
 
 # What changed since a version ------------------------------------------------------------------

@@ -141,14 +141,14 @@ def role_version(request, key, number):
     posting. A withdrawn version answers 410 Gone and points to the current one."""
     version = _version_or_404(key, number)
     current = RoleVersion.objects.current_of(key)
-    # A role unpublished or deleted since: its versions still show, with no page to point to.
-    live = Role.objects.visible_to(request.user).filter(key=key).exists()
-    role_url = reverse("roles:role-detail", kwargs={"key": key}) if live else ""
+    # A role, quality, scenario or workplace unpublished or deleted since still shows, unlinked.
+    live = pinned.live_pages(version, request.user)
+    role_url = reverse("roles:role-detail", kwargs={"key": key}) if ("role", key) in live else ""
     if version.withdrawn:
         context = {"version": version, "current": current, "role_url": role_url}
         return render(request, "roles/version_withdrawn.html", context, status=410)
     store = pinned.load([version] if current is None else [version, current])
-    shown = pinned.PinnedRole.of(version, store)
+    shown = pinned.PinnedRole.of(version, store, live)
     is_current = current is not None and current.number == version.number
     later = current is not None and not is_current
     changes = pinned.changes(version.content, current.content, store) if later else []

@@ -10,7 +10,16 @@ from django.db import connection
 from django.utils import translation
 
 from roles import publishing
-from roles.models import Duty, Role, RoleQuality, RoleVersion, VersionText
+from roles.models import (
+    Duty,
+    Quality,
+    Role,
+    RoleQuality,
+    RoleVersion,
+    Scenario,
+    VersionText,
+    Workplace,
+)
 from tests.helpers import form_data
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +32,11 @@ def agent():
 def article(response) -> str:
     """The role as the version shows it (without the banner about later versions)."""
     return re.search(r'<article class="role pinned-version">.*?</article>', response.text, re.S)[0]
+
+
+def below_banner(response) -> str:
+    """The page from the version's role on (its scenarios are articles inside it)."""
+    return response.text[response.text.index('<article class="role pinned-version">') :]
 
 
 def banner(response) -> str:
@@ -227,6 +241,37 @@ def test_a_version_outlives_its_role(client, seeded):
     response = client.get("/nb/roles/manager/v/1/")
     assert response.status_code == 200
     assert "ikke lenger publisert" in banner(response)
+
+
+def test_a_version_links_only_to_pages_that_still_open(client, seeded):
+    content = RoleVersion.objects.of("agent").get().content
+    quality, scenario, workplace = (
+        content[section][0]["slug"] for section in ("qualities", "scenarios", "workplaces")
+    )
+    leads_to = content["leads_to"]["key"]
+    links = [
+        f'href="/nb/qualities/{quality}/"',
+        f'href="/nb/scenarios/{scenario}/"',
+        f'href="/nb/workplaces/{workplace}/"',
+        f'href="/nb/roles/{leads_to}/"',
+    ]
+    shown = below_banner(client.get("/nb/roles/agent/v/1/"))
+    assert all(link in shown for link in links)
+
+    Quality.objects.filter(slug=quality).update(published=False)
+    Scenario.objects.filter(slug=scenario).update(published=False)
+    Workplace.objects.filter(slug=workplace).delete()
+    Role.objects.filter(key=leads_to).update(published=False)
+    response = client.get("/nb/roles/agent/v/1/")
+    shown = below_banner(response)
+    assert not any(link in shown for link in links)
+    # The version still names them, as it was published.
+    assert len(re.findall(r"<dt>", shown)) == len(content["qualities"])
+    assert f'id="scenario-{scenario}"' in shown
+    assert shown.count("<li>", shown.index('id="workplaces"')) >= len(content["workplaces"])
+    for href in re.findall(r'href="([^"#]+)"', response.text):
+        if href.startswith("/nb/"):
+            assert client.get(href).status_code == 200, href
 
 
 def test_a_version_page_runs_a_fixed_number_of_queries(
