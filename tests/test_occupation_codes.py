@@ -91,7 +91,7 @@ def test_valid_role_codes_are_saved_in_admin(editor_client, seeded):
     ],
 )
 def test_an_invalid_esco_skill_is_refused_in_admin(editor_client, seeded, value):
-    quality = Quality.objects.get(slug="listening")
+    quality = Quality.objects.get(slug="staying-positive")
     url, data = change_form(editor_client, quality)
     data["esco_skill_uri"] = [value]
 
@@ -105,7 +105,7 @@ def test_an_invalid_esco_skill_is_refused_in_admin(editor_client, seeded, value)
 
 
 def test_a_valid_esco_skill_is_saved_in_admin(editor_client, seeded):
-    quality = Quality.objects.get(slug="listening")
+    quality = Quality.objects.get(slug="staying-positive")
     url, data = change_form(editor_client, quality)
     data["esco_skill_uri"] = [ESCO_SKILL]
 
@@ -143,7 +143,7 @@ def test_the_quality_page_links_its_esco_skill(client, seeded):
     patience = Quality.objects.get(slug="patience")
     page = client.get("/el/qualities/patience/").content.decode()
     assert f'<a href="{patience.esco_skill_uri}">' in page
-    assert 'id="esco-skill"' not in client.get("/el/qualities/listening/").content.decode()
+    assert 'id="esco-skill"' not in client.get("/el/qualities/staying-positive/").content.decode()
 
 
 def test_the_api_gives_the_codes(client, seeded):
@@ -153,7 +153,7 @@ def test_the_api_gives_the_codes(client, seeded):
     assert get(client, "/api/v1/roles/manager/").json()["onet_soc"] is None
     patience = get(client, "/api/v1/qualities/patience/?lang=da").json()
     assert patience["esco_skill_uri"] == Quality.objects.get(slug="patience").esco_skill_uri
-    assert get(client, "/api/v1/qualities/listening/").json()["esco_skill_uri"] is None
+    assert get(client, "/api/v1/qualities/staying-positive/").json()["esco_skill_uri"] is None
 
 
 def test_the_json_ld_gives_every_code_as_a_category_code(client, seeded):
@@ -180,7 +180,7 @@ def test_the_seeds_set_onet_for_the_front_line_roles_only(seeded):
         "manager": "",
     }
     linked = set(Quality.objects.exclude(esco_skill_uri="").values_list("slug", flat=True))
-    assert {"patience", "willingness-to-learn", "problem-solving"} <= linked
+    assert {"patience", "listening", "willingness-to-learn", "problem-solving"} <= linked
     for quality in Quality.objects.all():
         quality.full_clean()
 
