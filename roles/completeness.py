@@ -22,6 +22,11 @@ def languages() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
+def language_name(code: str) -> str:
+    """A language's name in the active language, for use in a sentence ("in Danish")."""
+    return str(dict(settings.LANGUAGES)[code])
+
+
 def text_fields(model: type[models.Model]) -> list[str]:
     """The translated text fields of a model, in declaration order (none if it has none)."""
     try:

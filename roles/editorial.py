@@ -30,7 +30,7 @@ from modeltranslation.utils import build_localized_fieldname
 from reversion.models import Version
 
 from roles import translation_status
-from roles.completeness import languages, text_fields
+from roles.completeness import language_name, languages, text_fields
 from roles.seed_files import clean_text
 
 STATE_LABELS = {
@@ -39,10 +39,6 @@ STATE_LABELS = {
     translation_status.REVIEWED: gettext_lazy("reviewed"),
     translation_status.OUTDATED: gettext_lazy("outdated"),
 }
-
-
-def language_name(code: str) -> str:
-    return str(dict(settings.LANGUAGES)[code])
 
 
 def may_translate(user, code: str) -> bool:

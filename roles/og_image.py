@@ -1,6 +1,7 @@
 """Each role's Open Graph image: a 1200×630 PNG card (the site's name, the role's title and summary,
 the site's address and the language) drawn on the server with Pillow, so a pasted role link
-previews with a picture in the page's language.
+previews with a picture in the page's language. A published version (the pinned link of a job
+posting) has its own card, with its number, drawn from the version's texts.
 
 The fonts are in roles/fonts/ (DejaVu Sans: Latin and Greek), not the system's. Drawing a card takes
 tens of milliseconds, so each is drawn once per content version, release and language and kept
@@ -18,7 +19,7 @@ from django.utils.translation import get_language, get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageDraw, ImageFont
 
-from roles import page_cache
+from roles import completeness, page_cache
 from roles.models import Role
 from roles.texts import text
 
@@ -141,7 +142,8 @@ def _one_line(draw, xy, value: str, face, fill: str, width: float, anchor: str) 
 
 
 def render(*, site_name: str, title: str, summary: str, address: str, language_name: str) -> bytes:
-    """The card as PNG bytes."""
+    """The card as PNG bytes. `language_name` is the footer's label on the right (a version's card
+    says its number there too)."""
     image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
     draw = ImageDraw.Draw(image)
 
@@ -173,7 +175,7 @@ def render(*, site_name: str, title: str, summary: str, address: str, language_n
         language_name,
         font(REGULAR, 28),
         MUTED,
-        TEXT_WIDTH / 3,
+        TEXT_WIDTH / 2,
         "rm",
     )
     address_width = TEXT_WIDTH - language_width - 40
@@ -185,21 +187,55 @@ def render(*, site_name: str, title: str, summary: str, address: str, language_n
     return buffer.getvalue()
 
 
+def _card(request, subject, label: str) -> bytes:
+    return render(
+        site_name=str(SITE_NAME),
+        title=text(subject, "title").value,
+        summary=text(subject, "summary").value,
+        address=request.get_host(),
+        language_name=label,
+    )
+
+
+def _language_name() -> str:
+    return get_language_info(get_language())["name_local"]
+
+
 def role_png(request, role: Role) -> bytes:
     """The role's card in the active language, drawn once per content version and kept."""
-    language = get_language()
+    return page_cache.fragment(
+        request, "og-image", (role.pk,), lambda: _card(request, role, _language_name())
+    )
+
+
+def version_png(request, version, subject) -> bytes:
+    """A published version's card in the active language: `subject` is the role as the version
+    holds it (roles.pinned.PinnedRole.role). Drawn once per content version and kept."""
     return page_cache.fragment(
         request,
-        "og-image",
-        (role.pk,),
-        lambda: render(
-            site_name=str(SITE_NAME),
-            title=text(role, "title").value,
-            summary=text(role, "summary").value,
-            address=request.get_host(),
-            language_name=get_language_info(language)["name_local"],
+        "og-image-version",
+        (version.pk,),
+        lambda: _card(
+            request,
+            subject,
+            gettext("Version %(number)s in %(language)s")
+            % {"number": version.number, "language": completeness.language_name(get_language())},
         ),
     )
+
+
+def _meta(request, subject, url: str) -> dict:
+    return {
+        "url": request.build_absolute_uri(url),
+        "type": CONTENT_TYPE,
+        "width": WIDTH,
+        "height": HEIGHT,
+        "alt": gettext(
+            "%(role)s: the role's title and summary on a card from the customer service "
+            "knowledge base"
+        )
+        % {"role": text(subject, "title").value},
+    }
 
 
 def meta(request, role: Role) -> dict:
@@ -209,14 +245,12 @@ def meta(request, role: Role) -> dict:
     # shows (the title and summary in this language), so an edit is previewed anew.
     drawn = f"{text(role, 'title').value}\n{text(role, 'summary').value}".encode()
     version = hashlib.sha256(drawn).hexdigest()[:12]
-    return {
-        "url": request.build_absolute_uri(f"{path}?v={version}"),
-        "type": CONTENT_TYPE,
-        "width": WIDTH,
-        "height": HEIGHT,
-        "alt": gettext(
-            "%(role)s: the role's title and summary on a card from the customer service "
-            "knowledge base"
-        )
-        % {"role": text(role, "title").value},
-    }
+    return _meta(request, role, f"{path}?v={version}")
+
+
+def version_meta(request, version, subject) -> dict:
+    """What a version page's head says of its image. A version never changes, nor its card."""
+    path = reverse(
+        "roles:role-version-og-image", kwargs={"key": version.role_key, "number": version.number}
+    )
+    return _meta(request, subject, path)

@@ -23,6 +23,7 @@ from django.utils.translation import get_language, get_language_info, gettext, o
 from django.utils.translation import gettext_lazy as _
 
 from roles import page_cache, sharing
+from roles.completeness import language_name
 from roles.metadata import job_posting
 from roles.models import Role, RoleVersion
 from roles.texts import text
@@ -51,11 +52,6 @@ def chosen_language(request) -> tuple[str, bool]:
     if asked in dict(settings.LANGUAGES):
         return asked, False
     return get_language(), bool(asked)
-
-
-def language_name(code: str) -> str:
-    """A language's name in the page's language, for use in a sentence."""
-    return str(dict(settings.LANGUAGES)[code])
 
 
 def kit_links(request, role: Role, language: str, pinned: dict | None) -> list[KitLink]:

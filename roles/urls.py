@@ -10,6 +10,11 @@ urlpatterns = [
     path("roles/<slug:key>/", views.role_detail, name="role-detail"),
     path("roles/<slug:key>/v/", views.role_versions, name="role-versions"),
     path("roles/<slug:key>/v/<int:number>/", views.role_version, name="role-version"),
+    path(
+        "roles/<slug:key>/v/<int:number>/og.png",
+        views.role_version_og_image,
+        name="role-version-og-image",
+    ),
     # The role's link-preview image in the page's language (og:image).
     path("roles/<slug:key>/og.png", views.role_og_image, name="role-og-image"),
     path("qualities/<slug:slug>/", views.quality_detail, name="quality-detail"),

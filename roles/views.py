@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseGone, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -163,9 +163,26 @@ def role_version(request, key, number):
         "role_url": role_url,
         "meta_title": shown.role.title,
         "meta_description": shown.role.summary,
+        "og_image": og_image.version_meta(request, version, shown.role),
         "noindex": True,  # the current page is the one to index; a version is for links
     }
     return render(request, "roles/role_version.html", context)
+
+
+@require_safe
+def role_version_og_image(request, key, number):
+    """A published version's Open Graph image, so a pinned link previews as the version reads.
+    A withdrawn version has none (410, as its page)."""
+    version = _version_or_404(key, number)
+    if version.withdrawn:
+        return HttpResponseGone()
+    shown = pinned.PinnedRole.of(version, pinned.load([version]), live=set())
+    response = HttpResponse(
+        og_image.version_png(request, version, shown.role), content_type=og_image.CONTENT_TYPE
+    )
+    # A version's texts never change; its card changes only with a new release's drawing.
+    patch_cache_control(response, public=True, max_age=og_image.MAX_AGE)
+    return response
 
 
 @require_safe

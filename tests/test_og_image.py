@@ -254,3 +254,55 @@ def test_the_image_address_changes_when_what_it_shows_changes(client, seeded):
     after = {lang: address(lang) for lang in LANGUAGES}
     assert after["el"] != before["el"]
     assert after["nb"] == before["nb"]
+
+
+# A published version's card: a pinned link in a job posting previews as the version reads.
+
+
+def version_url(lang: str, key: str, number: int) -> str:
+    return f"/{lang}/roles/{key}/v/{number}/og.png"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_version_page_points_to_the_versions_own_card(client, seeded, lang):
+    tags = meta_tags(client.get(f"/{lang}/roles/agent/v/1/").content.decode())
+
+    assert tags["og:image"] == f"http://testserver{version_url(lang, 'agent', 1)}"
+    assert (tags["og:image:width"], tags["og:image:height"]) == ("1200", "630")
+    assert getattr(Role.objects.get(key="agent"), f"title_{lang}") in tags["og:image:alt"]
+    assert tags["twitter:card"] == "summary_large_image"
+    image = client.get(version_url(lang, "agent", 1))
+    assert image.status_code == 200
+    assert image["Content-Type"] == "image/png"
+    assert opened(image.content).size == (1200, 630)
+
+
+def test_a_versions_card_keeps_the_text_it_was_published_with(client, seeded):
+    from roles import publishing
+
+    with mock.patch.object(og_image, "render", wraps=og_image.render) as render:
+        client.get(version_url("el", "agent", 1))
+    drawn = render.call_args.kwargs
+    role = Role.objects.get(key="agent")
+    assert drawn["title"] == role.title_el
+    with override("el"):
+        assert drawn["language_name"] == "Έκδοση 1 στα ελληνικά"
+
+    role.title_el = "Εκπρόσωπος υποστήριξης πελατών"
+    role.save()
+    publishing.publish(role)
+    with mock.patch.object(og_image, "render", wraps=og_image.render) as render:
+        client.get(version_url("el", "agent", 1))
+        client.get(version_url("el", "agent", 2))
+    first, second = (call.kwargs["title"] for call in render.call_args_list)
+    assert first != second == "Εκπρόσωπος υποστήριξης πελατών"
+
+
+def test_a_withdrawn_or_missing_version_has_no_card(client, seeded):
+    from roles import publishing
+    from roles.models import RoleVersion
+
+    publishing.withdraw(RoleVersion.objects.of("manager").get(), user=None, reason="Wrong.")
+    assert client.get(version_url("da", "manager", 1)).status_code == 410
+    assert client.get(version_url("da", "agent", 7)).status_code == 404
+    assert client.get(version_url("da", "agent", 10**30)).status_code == 404
