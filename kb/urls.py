@@ -19,6 +19,11 @@ urlpatterns = [
     path("language/<str:code>/", views.switch_language, name="switch-language"),
     # Sharing a role: its card for iframes, oEmbed, and its QR code as a file.
     path("embed/roles/<slug:key>/", views.embed_role, name="embed-role"),
+    path(
+        "embed/roles/<slug:key>/v/<int:number>/",
+        views.embed_role_version,
+        name="embed-role-version",
+    ),
     path("oembed", views.oembed, name="oembed"),
     path("roles/<slug:key>/qr.svg", views.role_qr, name="role-qr"),
     # Language-neutral permalinks for job postings: they redirect to the reader's language.

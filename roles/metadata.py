@@ -10,6 +10,27 @@ from roles.texts import text
 
 def occupation(role: Role, request) -> dict:
     """schema.org Occupation for a role page (the duties and qualities must be prefetched)."""
+    return _occupation(
+        role,
+        url=request.build_absolute_uri(role.get_absolute_url()),
+        duties=role.duties.all(),
+        qualities=[link.quality for link in role.role_qualities.all()],
+    )
+
+
+def pinned_occupation(shown, url: str) -> dict:
+    """schema.org Occupation for the role as a published version holds it (pinned.PinnedRole):
+    what a job posting that links to the version describes."""
+    return _occupation(
+        shown.role,
+        url=url,
+        duties=shown.duties,
+        qualities=[quality for quality, _note in shown.qualities],
+        codes=shown,
+    )
+
+
+def _occupation(role, *, url: str, duties, qualities, codes=None) -> dict:
     title = text(role, "title")
     data = {
         "@context": "https://schema.org",
@@ -17,13 +38,13 @@ def occupation(role: Role, request) -> dict:
         "name": title.value,
         "description": text(role, "summary").value,
         "inLanguage": title.language,  # the language of the name, which may have fallen back
-        "url": request.build_absolute_uri(role.get_absolute_url()),
-        "responsibilities": [text(duty, "text").value for duty in role.duties.all()],
-        "skills": [text(link.quality, "name").value for link in role.role_qualities.all()],
+        "url": url,
+        "responsibilities": [text(duty, "text").value for duty in duties],
+        "skills": [text(quality, "name").value for quality in qualities],
     }
     # Occupation codes as CategoryCode: plain text would be read as O*NET-SOC.
     categories = []
-    for code in role_codes(role):
+    for code in role_codes(codes or role):
         category = {"@type": "CategoryCode"}
         if code.is_uri:
             category["@id"] = code.url
@@ -47,26 +68,23 @@ def fill_in_or_delete(what: str) -> str:
     return gettext("[[FILL IN OR DELETE: %(what)s]]") % {"what": what}
 
 
-def job_posting(role: Role, request, language: str, pinned_url: str | None = None) -> dict:
-    """A schema.org JobPosting for this role, in `language`, for HR to paste into their own posting.
+def job_posting(role_occupation: dict, language: str) -> dict:
+    """A schema.org JobPosting for a role, in `language`, for HR to paste into their own posting.
 
     The properties search engines require (title, description, datePosted, hiringOrganization,
     jobLocation) and recommend (validThrough, employmentType, baseSalary) are all present. What the
-    knowledge base knows is filled in: the title, a description made of the role's summary, duties
-    and qualities, and `relevantOccupation`, this role's Occupation with its codes. What only the
-    employer knows is a marked placeholder (fill_in), in the same language. The description links
-    to `pinned_url` (the role's current published version) when given, so the posting keeps
-    pointing at the text it was written against; else to the role's page. The duties and
-    qualities must be prefetched.
+    knowledge base knows is filled in from `role_occupation` (occupation() or pinned_occupation(),
+    made in `language`): the title, a description made of the role's summary, duties and
+    qualities with a link to the role, and `relevantOccupation`, the Occupation with its codes.
+    What only the employer knows is a marked placeholder (fill_in), in the same language.
     """
     with override(language):
-        role_occupation = occupation(role, request)
-        del role_occupation["@context"]  # nested in the JobPosting's
+        role_occupation = {k: v for k, v in role_occupation.items() if k != "@context"}
         return {
             "@context": "https://schema.org",
             "@type": "JobPosting",
             "title": role_occupation["name"],
-            "description": _description(role_occupation, pinned_url or role_occupation["url"]),
+            "description": _description(role_occupation, role_occupation["url"]),
             "datePosted": fill_in(gettext("the date the job is posted, as YYYY-MM-DD")),
             "validThrough": fill_in_or_delete(gettext("the last day to apply, as YYYY-MM-DD")),
             "employmentType": fill_in_or_delete(

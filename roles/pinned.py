@@ -8,7 +8,7 @@ models (`title_<code>` per language, so the `text` tag and its fallback notes wo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Value
+from django.db.models import F, Value
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import Truncator
 from django.utils.translation import get_language
@@ -103,13 +103,16 @@ def live_pages(version: RoleVersion, user) -> set[tuple[str, str]]:
         model.objects.visible_to(user)
         .filter(**{f"{field}__in": named[kind]})
         .order_by()
-        .values_list(Value(kind), field)
+        # Read by name: the order of the columns in the SQL may vary between processes.
+        .annotate(page_kind=Value(kind), page_key=F(field))
+        .values("page_kind", "page_key")
         for kind, model, field, _view, _argument in PAGES
         if named[kind]
     ]
     if not queries:
         return set()
-    return set(queries[0].union(*queries[1:], all=True))
+    rows = queries[0].union(*queries[1:], all=True)
+    return {(row["page_kind"], row["page_key"]) for row in rows}
 
 
 def _live_url(live: set[tuple[str, str]], kind: str, key: str) -> str:
@@ -134,6 +137,19 @@ class PinnedRole:
     leads_from: list[Pinned]
     sources: list[Pinned]
     codes: dict[str, str] = field(default_factory=dict)
+
+    # The occupation codes as the role's fields are named (for occupation_codes.role_codes).
+    @property
+    def isco08(self) -> str:
+        return self.codes.get("isco08", "")
+
+    @property
+    def esco_uri(self) -> str:
+        return self.codes.get("esco_uri", "")
+
+    @property
+    def onet_soc(self) -> str:
+        return self.codes.get("onet_soc", "")
 
     @classmethod
     def of(
@@ -213,6 +229,8 @@ class Change:
     removed: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     reordered: bool = False
+    # Whether the items are the names of fields (shown as they are) rather than texts (quoted).
+    fields: bool = False
 
     def __bool__(self):
         return bool(self.added or self.removed or self.changed or self.reordered)
@@ -260,7 +278,7 @@ def changes(before: dict, after: dict, store: dict[str, str]) -> list[Change]:
     texts this language does not show (other languages) are not listed."""
     language = get_language()
     before, after = shown_in(before, language), shown_in(after, language)
-    texts = Change(str(_("About the role")))
+    texts = Change(str(_("About the role")), fields=True)
     texts.changed = [
         str(FIELD_NAMES[name]) for name in ROLE_TEXTS if before.get(name) != after.get(name)
     ]
@@ -291,8 +309,9 @@ def changes(before: dict, after: dict, store: dict[str, str]) -> list[Change]:
     career.removed += earlier.removed
     career.changed += earlier.changed
     career.reordered = earlier.reordered
-    codes = Change(str(_("Occupation codes")))
-    old_codes, new_codes = before.get("codes", {}), after.get("codes", {})
+    codes = Change(str(_("Occupation codes")), fields=True)
+    # No codes at all is {}, which shown_in() reads as a text in no language, "".
+    old_codes, new_codes = before.get("codes") or {}, after.get("codes") or {}
     codes.changed = [
         name for code, name in CODE_NAMES.items() if old_codes.get(code) != new_codes.get(code)
     ]

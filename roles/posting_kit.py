@@ -22,9 +22,9 @@ from django.utils.timezone import localtime
 from django.utils.translation import get_language, get_language_info, gettext, override
 from django.utils.translation import gettext_lazy as _
 
-from roles import page_cache, sharing
+from roles import page_cache, pinned, sharing
 from roles.completeness import language_name
-from roles.metadata import job_posting
+from roles.metadata import job_posting, occupation, pinned_occupation
 from roles.models import Role, RoleVersion
 from roles.texts import text
 
@@ -116,14 +116,14 @@ def kit(
     content: Callable[[], Role],
     version: Callable[[], RoleVersion | None],
 ) -> dict:
-    """The panel's context. `content` gives the role with its duties and qualities prefetched,
-    and `version` its current published version; they are called only when the JobPosting is not
-    kept already."""
+    """The panel's context. `content` gives the role with its duties and qualities prefetched
+    (needed only for a role never published), and `version` its current published version; they
+    are called only when the JobPosting is not kept already."""
     posting = page_cache.fragment(
         request,
         "job-posting",
         (role.pk, request.user.is_staff, language),
-        lambda: posting_snippet(request, content(), language, version()),
+        lambda: posting_snippet(request, content, language, version()),
     )
     permalink = request.build_absolute_uri(reverse("role-permalink", kwargs={"key": role.key}))
     return {
@@ -137,31 +137,57 @@ def kit(
         ],
         "links": kit_links(request, role, language, posting["pinned"]),
         "qr": sharing.qr_svg(permalink, gettext("QR code of the link to this role")),
-        "embed_url": sharing.embed_path(role, language),
+        "embed_url": sharing.embed_path(role.key, language),
         **posting,
     }
 
 
-def posting_snippet(request, role: Role, language: str, version: RoleVersion | None) -> dict:
+def posting_snippet(
+    request, content: Callable[[], Role], language: str, version: RoleVersion | None
+) -> dict:
     """The JobPosting as text to paste, whether some of its texts fell back to another language
-    (they are missing in this one), and the current published version the kit pins. The
-    posting's link to the role is that version's, when there is one."""
-    texts = [
-        text(role, "title", language),
-        text(role, "summary", language),
-        *(text(duty, "text", language) for duty in role.duties.all()),
-        *(text(link.quality, "name", language) for link in role.role_qualities.all()),
-    ]
-    pinned_url = None
+    (they are missing in this one), the cards' iframe code, and the current published version the
+    kit pins. The posting describes that version and links to it, so it says what the page it
+    links to says, whatever is edited later; a role never published is described as its page is
+    (`content` gives the role with its duties and qualities, read only then)."""
     if version is not None:
+        shown = pinned.PinnedRole.of(version, pinned.load([version]), live=set())
         with override(language):
-            pinned_url = request.build_absolute_uri(version.get_absolute_url())
+            url = request.build_absolute_uri(version.get_absolute_url())
+            role_occupation = pinned_occupation(shown, url)
+        subject, duties = shown.role, shown.duties
+        qualities = [quality for quality, _note in shown.qualities]
+    else:
+        subject = content()
+        with override(language):
+            role_occupation = occupation(subject, request)
+        duties = subject.duties.all()
+        qualities = [link.quality for link in subject.role_qualities.all()]
+    texts = [
+        text(subject, "title", language),
+        text(subject, "summary", language),
+        *(text(duty, "text", language) for duty in duties),
+        *(text(quality, "name", language) for quality in qualities),
+    ]
+    # The cards' iframe code names the role in the kit's language.
+    size = (sharing.CARD_WIDTH, sharing.CARD_HEIGHT)
+    title = texts[0].value
+    key = version.role_key if version is not None else subject.key
+    current = sharing.Embed(title, sharing.embed_path(key, language))
+    pinned_embed = None
+    if version is not None:
+        pinned_embed = sharing.Embed(title, sharing.embed_path(key, language, version.number))
     return {
-        # The card's iframe code names the role in the kit's language.
-        "embed_code": sharing.embed_html(
-            request, role, language, sharing.CARD_WIDTH, sharing.CARD_HEIGHT
+        "embed_code": sharing.embed_html(request, current, language, *size),
+        "pinned_embed": (
+            {
+                "code": sharing.embed_html(request, pinned_embed, language, *size),
+                "url": pinned_embed.path,
+            }
+            if pinned_embed
+            else None
         ),
-        "job_posting": to_script_text(job_posting(role, request, language, pinned_url)),
+        "job_posting": to_script_text(job_posting(role_occupation, language)),
         "untranslated": any(shown.value and shown.fallback for shown in texts),
         "pinned": (
             {"number": version.number, "published_at": version.published_at} if version else None

@@ -150,9 +150,17 @@ class WorkplaceQuerySet(PublishableQuerySet):
         )
 
 
+# The largest version number a database integer holds: a longer number (from an address) is no
+# version, rather than an error from the database.
+LARGEST_NUMBER = 2**31 - 1
+
+
 class RoleVersionQuerySet(models.QuerySet):
     def of(self, key: str):
         return self.filter(role_key=key)
+
+    def numbered(self, number: int):
+        return self.filter(number=number) if 0 < number <= LARGEST_NUMBER else self.none()
 
     def in_force(self):
         """Versions not withdrawn: the newest of them is a role's current version."""

@@ -3,12 +3,15 @@
 - The QR code (SVG, drawn on the server with segno) holds the role's language-neutral permalink,
   which opens in each reader's language.
 - The card, /embed/roles/<key>/?lang=<code>, is a small page meant for an iframe in a job posting:
-  the only page the site lets other sites frame (settings.EMBED_FRAME_ANCESTORS).
-- oEmbed (https://oembed.com), /oembed?url=<a role page>: platforms that support it turn a pasted
-  role link into that card by themselves; role pages announce it with discovery links.
+  the only pages the site lets other sites frame (settings.EMBED_FRAME_ANCESTORS). A published
+  version has its own card, /embed/roles/<key>/v/<n>/, which never changes.
+- oEmbed (https://oembed.com), /oembed?url=<a role page or a version's page>: platforms that
+  support it turn a pasted link into that card by themselves; the pages announce it with discovery
+  links.
 """
 
 import functools
+from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 from xml.etree import ElementTree
 
@@ -20,8 +23,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_from_path, gettext, override
 
+from roles import pinned
 from roles.addresses import page_url
-from roles.models import Role
+from roles.models import Role, RoleVersion
 from roles.texts import text
 
 CARD_WIDTH, CARD_HEIGHT = 420, 520  # the iframe's size unless the consumer asks for less
@@ -41,21 +45,45 @@ class OEmbedError(Exception):
         self.status, self.code, self.message = status, code, message
 
 
-def embed_path(role: Role, language: str) -> str:
-    return f"{page_url('embed-role', key=role.key)}?{urlencode({'lang': language})}"
+def embed_path(key: str, language: str, number: int | None = None) -> str:
+    """The card of a role (or of its published version `number`) in `language`."""
+    if number is None:
+        path = page_url("embed-role", key=key)
+    else:
+        path = page_url("embed-role-version", key=key, number=number)
+    return f"{path}?{urlencode({'lang': language})}"
 
 
-def embed_html(request, role: Role, language: str, width: int, height: int) -> str:
-    """The iframe a job posting pastes to show the role's card."""
+@dataclass(frozen=True)
+class Embed:
+    """What a card shows a job posting: the role's title in the card's language, and where the
+    card is."""
+
+    title: str
+    path: str
+
+
+def embed_html(request, embed: Embed, language: str, width: int, height: int) -> str:
+    """The iframe a job posting pastes to show a card."""
     with override(language):
-        title = gettext("%(role)s: customer service knowledge base") % {
-            "role": text(role, "title").value
-        }
-    src = request.build_absolute_uri(embed_path(role, language))
+        title = gettext("%(role)s: customer service knowledge base") % {"role": embed.title}
+    src = request.build_absolute_uri(embed.path)
     return (
         f'<iframe src="{escape(src)}" width="{width}" height="{height}" title="{escape(title)}" '
         f'loading="lazy" referrerpolicy="strict-origin-when-cross-origin"></iframe>'
     )
+
+
+def role_embed(role: Role, language: str) -> Embed:
+    with override(language):
+        return Embed(text(role, "title").value, embed_path(role.key, language))
+
+
+def version_embed(version: RoleVersion, language: str) -> Embed:
+    shown = pinned.PinnedRole.of(version, pinned.load([version]), live=set())
+    with override(language):
+        title = text(shown.role, "title").value
+    return Embed(title, embed_path(version.role_key, language, version.number))
 
 
 def _size(value: str | None, default: int, name: str) -> int:
@@ -70,44 +98,67 @@ def _size(value: str | None, default: int, name: str) -> int:
     return min(size, default)
 
 
-def role_for(request, url: str, language: str) -> tuple[Role, str]:
-    """The published role a role page's (or permalink's) URL shows, and the card's language."""
+ROLE_PAGES = ("roles:role-detail", "role-permalink")
+VERSION_PAGES = ("roles:role-version", "role-version-permalink")
+
+
+def embed_for(request, url: str, language: str) -> tuple[Embed, str]:
+    """The card of the published role or version a page's URL shows (a role page, a version's
+    page, or their language-neutral permalinks), and the card's language."""
     if not url:
         raise OEmbedError(400, "missing_url", "Give the role page's address in `url`.")
     if not url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=False):
         raise OEmbedError(404, "not_found", "Only this site's role pages can be embedded.")
     path = urlsplit(url).path
+    language = get_language_from_path(path) or language
     try:
         # A language-prefixed address resolves only with its language active.
-        with override(get_language_from_path(path) or language):
+        with override(language):
             match = resolve(path)
     except Resolver404:
         raise OEmbedError(404, "not_found", "That address is not a role page.") from None
-    if match.view_name not in ("roles:role-detail", "role-permalink"):
-        raise OEmbedError(404, "not_found", "That address is not a role page.")
-    role = Role.objects.published().filter(key=match.kwargs["key"]).first()
-    if role is None:
-        raise OEmbedError(404, "not_found", "No published role at that address.")
-    return role, get_language_from_path(path) or language
+    key = match.kwargs.get("key")
+    if match.view_name in ROLE_PAGES:
+        role = Role.objects.published().filter(key=key).first()
+        if role is None:
+            raise OEmbedError(404, "not_found", "No published role at that address.")
+        return role_embed(role, language), language
+    if match.view_name in VERSION_PAGES:
+        versions = RoleVersion.objects.of(key).in_force().numbered(match.kwargs["number"])
+        version = versions.first()
+        if version is None:
+            raise OEmbedError(404, "not_found", "No published version at that address.")
+        return version_embed(version, language), language
+    raise OEmbedError(404, "not_found", "That address is not a role page.")
 
 
 def oembed(request, url: str, language: str, maxwidth=None, maxheight=None) -> dict:
-    """The oEmbed answer (type "rich") for a role page's URL."""
+    """The oEmbed answer (type "rich") for a role page's or a version's URL."""
     width = _size(maxwidth, CARD_WIDTH, "maxwidth")
     height = _size(maxheight, CARD_HEIGHT, "maxheight")
-    role, language = role_for(request, url, language)
+    embed, language = embed_for(request, url, language)
     with override(language):
         return {
             "version": "1.0",
             "type": "rich",
-            "title": text(role, "title").value,
+            "title": embed.title,
             "provider_name": gettext("Customer service knowledge base"),
             "provider_url": request.build_absolute_uri(reverse("roles:home")),
-            "html": embed_html(request, role, language, width, height),
+            "html": embed_html(request, embed, language, width, height),
             "width": width,
             "height": height,
             "cache_age": settings.PAGE_CACHE_SECONDS,
         }
+
+
+def discovery(request) -> dict:
+    """The oEmbed addresses of the page `request` asks for, for its discovery links."""
+    address = request.build_absolute_uri(request.path)
+    endpoint = page_url("oembed")
+    return {
+        f"oembed_{fmt}": f"{endpoint}?{urlencode({'url': address, 'format': fmt})}"
+        for fmt in ("json", "xml")
+    }
 
 
 def oembed_xml(data: dict) -> bytes:

@@ -20,6 +20,7 @@ from django.utils.translation import (
     get_language,
     get_language_from_path,
     get_language_from_request,
+    gettext,
     override,
 )
 from django.utils.translation import gettext_lazy as _
@@ -63,7 +64,8 @@ def home(request):
 def role_detail(request, key):
     language = get_language()
     role = get_object_or_404(Role.objects.visible_to(request.user).for_page(language), key=key)
-    version = functools.cache(lambda: RoleVersion.objects.defer("content").current_of(role.key))
+    # The current version, with its content: the kit's JobPosting describes it.
+    version = functools.cache(lambda: RoleVersion.objects.current_of(role.key))
 
     @functools.cache
     def content(code: str) -> Role:
@@ -83,8 +85,6 @@ def role_detail(request, key):
         lambda: role_sections(request, content(language), version(), language),
     )
     kit_language, refused = posting_kit.chosen_language(request)
-    address = request.build_absolute_uri(request.path)
-    oembed_url = page_url("oembed")
     context = {
         "role": role,
         "sections": sections,
@@ -100,8 +100,7 @@ def role_detail(request, key):
             content=lambda: content(kit_language),
             version=version,
         ),
-        "oembed_json": f"{oembed_url}?{urlencode({'url': address, 'format': 'json'})}",
-        "oembed_xml": f"{oembed_url}?{urlencode({'url': address, 'format': 'xml'})}",
+        **sharing.discovery(request),
     }
     return render(request, "roles/role_detail.html", context)
 
@@ -125,14 +124,8 @@ def role_sections(request, role, version: RoleVersion | None, language: str) -> 
     }
 
 
-# The largest version number a database integer holds: a longer number is no version.
-LARGEST_NUMBER = 2**31 - 1
-
-
 def _version_or_404(key: str, number: int) -> RoleVersion:
-    if number > LARGEST_NUMBER:
-        raise Http404
-    return get_object_or_404(RoleVersion.objects.of(key), number=number)
+    return get_object_or_404(RoleVersion.objects.of(key).numbered(number))
 
 
 @require_safe
@@ -140,6 +133,9 @@ def role_version(request, key, number):
     """A published version of a role, exactly as it was then: a link that holds for a job
     posting. A withdrawn version answers 410 Gone and points to the current one."""
     version = _version_or_404(key, number)
+    canonical = reverse("roles:role-version", kwargs={"key": key, "number": number})
+    if request.path != canonical:  # /v/01/: one address per version
+        return redirect(_with_query(canonical, request.GET.urlencode()), permanent=True)
     current = RoleVersion.objects.current_of(key)
     # A role, quality, scenario or workplace unpublished or deleted since still shows, unlinked.
     live = pinned.live_pages(version, request.user)
@@ -161,9 +157,11 @@ def role_version(request, key, number):
         # What changed since is only in texts this page's language does not show.
         "elsewhere": later and not changes and version.fingerprint != current.fingerprint,
         "role_url": role_url,
-        "meta_title": shown.role.title,
+        "meta_title": gettext("%(role)s, version %(number)s")
+        % {"role": shown.role.title, "number": version.number},
         "meta_description": shown.role.summary,
         "og_image": og_image.version_meta(request, version, shown.role),
+        **sharing.discovery(request),
         "noindex": True,  # the current page is the one to index; a version is for links
     }
     return render(request, "roles/role_version.html", context)
@@ -404,7 +402,8 @@ def server_error(request):
 @require_safe
 @xframe_options_exempt
 def embed_role(request, key):
-    """The role's card for an iframe in a job posting (the one page other sites may frame)."""
+    """The role's card for an iframe in a job posting (the cards are the only pages other sites
+    may frame)."""
     try:
         language, negotiated = api.choose_language(request)
     except api.ApiError:
@@ -414,11 +413,49 @@ def embed_role(request, key):
         context = {
             "role": role,
             "duties": role.duties.all()[:5],
-            "qualities": role.role_qualities.all()[:5],
+            "qualities": [link.quality for link in role.role_qualities.all()[:5]],
             "page_url": request.build_absolute_uri(role.get_absolute_url()),
             "meta_title": text(role, "title").value,
         }
         response = render(request, "embed/role_card.html", context)
+    return _framable(response, negotiated)
+
+
+@require_safe
+@xframe_options_exempt
+def embed_role_version(request, key, number):
+    """A published version's card for an iframe: it shows the role as published then, and never
+    changes. A withdrawn version's card says so (410)."""
+    try:
+        language, negotiated = api.choose_language(request)
+    except api.ApiError:
+        return error_page(request, 400)
+    version = _version_or_404(key, number)
+    with override(language):
+        if version.withdrawn:
+            current = RoleVersion.objects.current_of(key)
+            context = {
+                "version": version,
+                "page_url": (
+                    request.build_absolute_uri(current.get_absolute_url()) if current else ""
+                ),
+            }
+            response = render(request, "embed/version_withdrawn.html", context, status=410)
+            return _framable(response, negotiated)
+        shown = pinned.PinnedRole.of(version, pinned.load([version]), live=set())
+        context = {
+            "role": shown.role,
+            "version": version,
+            "duties": shown.duties[:5],
+            "qualities": [quality for quality, _note in shown.qualities[:5]],
+            "page_url": request.build_absolute_uri(version.get_absolute_url()),
+            "meta_title": shown.role.title,
+        }
+        response = render(request, "embed/role_card.html", context)
+    return _framable(response, negotiated)
+
+
+def _framable(response, negotiated: bool):
     # django-csp: this page's policy lets the sites in EMBED_FRAME_ANCESTORS frame it.
     response._csp_replace = {"frame-ancestors": settings.EMBED_FRAME_ANCESTORS}
     if negotiated:

@@ -7,9 +7,11 @@ import re
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext, override
 
-from roles.models import Duty, Role
+from roles import publishing
+from roles.models import Duty, Role, RoleVersion
 from roles.posting_kit import to_script_text
 from tests.helpers import form_data
 
@@ -50,7 +52,7 @@ def test_the_snippet_is_a_job_posting_for_the_roles_occupation(client, seeded):
     occupation = data["relevantOccupation"]
     assert occupation["@type"] == "Occupation" and "@context" not in occupation
     assert occupation["name"] == data["title"] == agent.title_nb
-    assert occupation["url"] == "http://testserver/nb/roles/agent/"
+    assert occupation["url"] == "http://testserver/nb/roles/agent/v/1/"  # pinned, see below
     assert len(occupation["responsibilities"]) == agent.duties.count()
     codes = {code["inCodeSet"]["name"]: code for code in occupation["occupationalCategory"]}
     assert codes["ISCO-08"]["codeValue"] == "4222"
@@ -132,7 +134,7 @@ def test_the_kit_language_is_chosen_with_a_form_that_works_without_javascript(cl
     data = posting(page)
     assert data["title"] == agent.title_el
     assert data["relevantOccupation"]["inLanguage"] == "el"
-    assert data["relevantOccupation"]["url"] == "http://testserver/el/roles/agent/"
+    assert data["relevantOccupation"]["url"] == "http://testserver/el/roles/agent/v/1/"
     assert data["datePosted"].startswith(markers("el")[0])
 
 
@@ -185,12 +187,10 @@ def test_editors_get_each_kit_in_its_language_from_kept_parts(
     duty = Duty.objects.filter(role=agent).first()
     duty.text_el = "Νέο καθήκον"
     duty.save()
-    assert (
-        "Νέο καθήκον"
-        in posting(editor_client.get("/nb/roles/agent/?kit=el").content.decode())[
-            "relevantOccupation"
-        ]["responsibilities"]
-    )
+    publishing.publish(agent)
+
+    greek = posting(editor_client.get("/nb/roles/agent/?kit=el").content.decode())
+    assert "Νέο καθήκον" in greek["relevantOccupation"]["responsibilities"]
 
 
 @pytest.mark.parametrize("code", LANGUAGES)
@@ -204,6 +204,7 @@ def test_a_kit_in_another_language_keeps_to_the_query_budget(
 
 def test_a_text_missing_in_the_kits_language_is_pointed_out(client, seeded):
     Role.objects.filter(key="agent").update(summary_el="")
+    publishing.publish(Role.objects.get(key="agent"))
     page = client.get("/nb/roles/agent/?kit=el").content.decode()
     assert 'class="banner" role="note"' in panel(page)
     assert posting(page)["description"].startswith("<p>" + Role.objects.get(key="agent").summary_nb)
@@ -213,6 +214,7 @@ def test_a_text_missing_in_the_kits_language_is_pointed_out(client, seeded):
 def test_no_text_can_end_the_script_element_the_snippet_is_pasted_into(client, seeded):
     title = "</script><!--<script>alert(1)</SCRIPT>"
     Role.objects.filter(key="agent").update(title_nb=title)
+    publishing.publish(Role.objects.get(key="agent"))
     raw = snippet(client.get("/nb/roles/agent/").content.decode())
 
     assert "</" not in raw and "<!--" not in raw
@@ -225,8 +227,6 @@ def test_script_text_is_the_same_json():
 
 
 def test_the_kit_pins_the_current_version_and_the_posting_links_to_it(client, seeded):
-    from roles import publishing
-
     page = client.get("/da/roles/agent/?kit=el").text
     kit = panel(page)
     assert 'value="http://testserver/roles/agent/v/1/"' in kit  # language-neutral, pinned
@@ -255,3 +255,42 @@ def test_a_role_never_published_has_no_pinned_link(editor_client, seeded):
     page = editor_client.get("/nb/roles/agent/").text
     assert "kit-pinned" not in panel(page)
     assert 'href="http://testserver/nb/roles/agent/"' in posting(page)["description"]
+
+
+def test_the_posting_describes_the_pinned_version_not_later_edits(client, seeded):
+    """The posting links to the pinned version: it says what that page says, not the edits made
+    since (which are on the role's page until a new version is published)."""
+    agent = Role.objects.get(key="agent")
+    published_title = agent.title_el
+    agent.title_el = "Εκπρόσωπος (δεν έχει δημοσιευτεί ακόμη)"
+    agent.save()
+    Duty.objects.create(
+        role=agent, key="new-duty", order=900, text_nb="Ny oppgave.", text_el="Ένα νέο καθήκον."
+    )
+
+    data = posting(client.get("/nb/roles/agent/?kit=el").text)
+    assert data["title"] == published_title
+    assert "Ένα νέο καθήκον." not in data["relevantOccupation"]["responsibilities"]
+    assert data["relevantOccupation"]["url"] == "http://testserver/el/roles/agent/v/1/"
+
+    publishing.publish(agent)
+    data = posting(client.get("/nb/roles/agent/?kit=el").text)
+    assert data["title"] == "Εκπρόσωπος (δεν έχει δημοσιευτεί ακόμη)"
+    assert "Ένα νέο καθήκον." in data["relevantOccupation"]["responsibilities"]
+    assert data["relevantOccupation"]["url"] == "http://testserver/el/roles/agent/v/2/"
+
+    # Withdrawn, version 2 gives way to version 1 again: its text, its link.
+    publishing.withdraw(RoleVersion.objects.of("agent").get(number=2), user=None, reason="Early.")
+    data = posting(client.get("/nb/roles/agent/?kit=el").text)
+    assert data["title"] == published_title
+    assert "Ένα νέο καθήκον." not in data["relevantOccupation"]["responsibilities"]
+    assert data["relevantOccupation"]["url"] == "http://testserver/el/roles/agent/v/1/"
+
+
+def test_a_role_with_no_version_in_force_is_described_as_its_page_is(editor_client, seeded):
+    associate = Role.objects.get(key="associate")
+    RoleVersion.objects.filter(role_key="associate").update(withdrawn_at=timezone.now())
+    data = posting(editor_client.get("/da/roles/associate/").text)
+    assert data["title"] == associate.title_da
+    assert data["relevantOccupation"]["url"] == "http://testserver/da/roles/associate/"
+    assert len(data["relevantOccupation"]["responsibilities"]) == associate.duties.count()

@@ -79,6 +79,9 @@ def test_oembed_turns_a_role_link_into_the_card(client, seeded):
         ({"url": "http://testserver/da/roles/agent/", "maxwidth": "x"}, 400, "bad_size"),
         ({"url": "http://testserver/da/roles/agent/", "maxwidth": "10"}, 400, "bad_size"),
         ({"url": "javascript:alert(1)"}, 404, "not_found"),
+        ({"url": "http://testserver/da/roles/agent/v/9/"}, 404, "not_found"),
+        ({"url": f"http://testserver/roles/agent/v/{10**30}/"}, 404, "not_found"),
+        ({"url": "http://testserver/da/roles/agent/v/"}, 404, "not_found"),
     ],
 )
 def test_oembed_errors_are_json(client, seeded, params, status, code):
@@ -144,3 +147,81 @@ def test_the_qr_code_decodes_to_the_roles_link(client, seeded):
     assert decode(download.content.decode()) == "http://testserver/roles/manager/"
     ElementTree.parse(io.BytesIO(download.content))  # a well-formed SVG file
     assert client.get("/roles/chef/qr.svg").status_code == 404
+
+
+# A published version's card: what a pinned link in a job posting shows, and never changes.
+
+
+def republish_agent_with_a_new_greek_title():
+    from roles import publishing
+    from roles.models import Role
+
+    agent = Role.objects.get(key="agent")
+    old = agent.title_el
+    agent.title_el = "Εκπρόσωπος υποστήριξης πελατών"
+    agent.save()
+    publishing.publish(agent)
+    return old
+
+
+def test_a_versions_card_shows_the_role_as_published_then(client, seeded):
+    old = republish_agent_with_a_new_greek_title()
+
+    for _ in range(2):  # rendered, then from the page cache
+        card = client.get("/embed/roles/agent/v/1/?lang=el")
+        assert card.status_code == 200
+        assert "X-Frame-Options" not in card
+        assert "frame-ancestors https:" in card["Content-Security-Policy"]
+    page = card.content.decode()
+    assert old in page and "Εκπρόσωπος υποστήριξης πελατών" not in page
+    assert 'class="version-line">Έκδοση 1, ' in page
+    assert 'href="http://testserver/el/roles/agent/v/1/" target="_blank"' in page
+    assert page.count("<li>") >= 5
+    assert "Εκπρόσωπος υποστήριξης πελατών" in client.get("/embed/roles/agent/v/2/?lang=el").text
+    assert client.get("/embed/roles/agent/v/3/?lang=el").status_code == 404
+    assert client.get(f"/embed/roles/agent/v/{10**30}/").status_code == 404
+    assert client.get("/embed/roles/agent/v/1/?lang=fr").status_code == 400
+
+
+def test_a_withdrawn_versions_card_says_so(client, seeded):
+    from roles import publishing
+    from roles.models import RoleVersion
+
+    republish_agent_with_a_new_greek_title()
+    publishing.withdraw(RoleVersion.objects.of("agent").get(number=1), user=None, reason="Wrong.")
+
+    card = client.get("/embed/roles/agent/v/1/?lang=nb")
+    assert card.status_code == 410
+    assert "X-Frame-Options" not in card  # still shown in the posting's iframe, saying why not
+    assert "Versjon 1 av denne rollen ble trukket tilbake" in card.text
+    assert 'href="http://testserver/nb/roles/agent/v/2/"' in card.text
+    response = client.get("/oembed", {"url": "http://testserver/nb/roles/agent/v/1/"})
+    assert response.status_code == 404
+
+
+def test_oembed_turns_a_pinned_link_into_the_versions_card(client, seeded):
+    old = republish_agent_with_a_new_greek_title()
+
+    for url, lang in (
+        ("http://testserver/el/roles/agent/v/1/", "el"),
+        ("http://testserver/roles/agent/v/1/", "el"),
+    ):
+        data = client.get("/oembed", {"url": url}, HTTP_ACCEPT_LANGUAGE="el").json()
+        assert data["title"] == old
+        assert f'src="http://testserver/embed/roles/agent/v/1/?lang={lang}"' in data["html"]
+
+
+def test_version_pages_announce_oembed(client, seeded):
+    page = client.get("/da/roles/agent/v/1/").content.decode()
+    link = re.search(r'<link rel="alternate" type="application/json\+oembed" href="([^"]+)"', page)
+    assert link
+    href = link.group(1).replace("&amp;", "&")
+    assert "/embed/roles/agent/v/1/?lang=da" in client.get(href).json()["html"]
+
+
+def test_the_kit_gives_the_pinned_card_too(client, seeded):
+    page = client.get("/nb/roles/agent/?kit=da").content.decode()
+    code = re.search(r'<textarea id="embed-code-pinned"[^>]*>(.*?)</textarea>', page, re.S)
+    assert code
+    assert "http://testserver/embed/roles/agent/v/1/?lang=da" in code.group(1)
+    assert 'href="/embed/roles/agent/v/1/?lang=da"' in page
