@@ -79,7 +79,8 @@ def test_the_job_posting_is_copied_whole(page, live_server, seeded):
     )
     copied = json.loads(page.evaluate("navigator.clipboard.readText()"))
     assert copied["@type"] == "JobPosting"
-    assert copied["relevantOccupation"]["url"] == f"{live_server.url}/el/roles/manager/"
+    # The posting describes the role's pinned version, and links to it.
+    assert copied["relevantOccupation"]["url"] == f"{live_server.url}/el/roles/manager/v/1/"
     assert page.errors == []
 
 
