@@ -61,6 +61,7 @@ class Embed:
 
     title: str
     path: str
+    draft: bool = False  # an editor's preview of an unpublished role
 
 
 def embed_html(request, embed: Embed, language: str, width: int, height: int) -> str:
@@ -76,7 +77,8 @@ def embed_html(request, embed: Embed, language: str, width: int, height: int) ->
 
 def role_embed(role: Role, language: str) -> Embed:
     with override(language):
-        return Embed(text(role, "title").value, embed_path(role.key, language))
+        title = text(role, "title").value
+    return Embed(title, embed_path(role.key, language), draft=not role.published)
 
 
 def version_embed(version: RoleVersion, language: str) -> Embed:
@@ -103,8 +105,9 @@ VERSION_PAGES = ("roles:role-version", "role-version-permalink")
 
 
 def embed_for(request, url: str, language: str) -> tuple[Embed, str]:
-    """The card of the published role or version a page's URL shows (a role page, a version's
-    page, or their language-neutral permalinks), and the card's language."""
+    """The card of the role or version a page's URL shows (a role page, a version's page, or their
+    language-neutral permalinks), and the card's language. Roles are those the user may see:
+    editors get their drafts' cards, as they see their pages."""
     if not url:
         raise OEmbedError(400, "missing_url", "Give the role page's address in `url`.")
     if not url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=False):
@@ -119,7 +122,7 @@ def embed_for(request, url: str, language: str) -> tuple[Embed, str]:
         raise OEmbedError(404, "not_found", "That address is not a role page.") from None
     key = match.kwargs.get("key")
     if match.view_name in ROLE_PAGES:
-        role = Role.objects.published().filter(key=key).first()
+        role = Role.objects.visible_to(request.user).filter(key=key).first()
         if role is None:
             raise OEmbedError(404, "not_found", "No published role at that address.")
         return role_embed(role, language), language
@@ -132,13 +135,14 @@ def embed_for(request, url: str, language: str) -> tuple[Embed, str]:
     raise OEmbedError(404, "not_found", "That address is not a role page.")
 
 
-def oembed(request, url: str, language: str, maxwidth=None, maxheight=None) -> dict:
-    """The oEmbed answer (type "rich") for a role page's or a version's URL."""
+def oembed(request, url: str, language: str, maxwidth=None, maxheight=None) -> tuple[dict, bool]:
+    """The oEmbed answer (type "rich") for a role page's or a version's URL, and whether it is a
+    draft's (for no shared cache)."""
     width = _size(maxwidth, CARD_WIDTH, "maxwidth")
     height = _size(maxheight, CARD_HEIGHT, "maxheight")
     embed, language = embed_for(request, url, language)
     with override(language):
-        return {
+        data = {
             "version": "1.0",
             "type": "rich",
             "title": embed.title,
@@ -149,6 +153,7 @@ def oembed(request, url: str, language: str, maxwidth=None, maxheight=None) -> d
             "height": height,
             "cache_age": settings.PAGE_CACHE_SECONDS,
         }
+    return data, embed.draft
 
 
 def discovery(request) -> dict:

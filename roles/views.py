@@ -409,7 +409,9 @@ def embed_role(request, key):
     except api.ApiError:
         return error_page(request, 400)
     with override(language):
-        role = get_object_or_404(Role.objects.published().with_content(), key=key)
+        # Editors previewing a draft see its card too, as they see its page.
+        roles = Role.objects.visible_to(request.user).with_content()
+        role = get_object_or_404(roles, key=key)
         context = {
             "role": role,
             "duties": role.duties.all()[:5],
@@ -418,7 +420,15 @@ def embed_role(request, key):
             "meta_title": text(role, "title").value,
         }
         response = render(request, "embed/role_card.html", context)
+    if not role.published:
+        _private(response)
     return _framable(response, negotiated)
+
+
+def _private(response):
+    """A draft's preview, for the editor who asked: for no one else's cache."""
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 @require_safe
@@ -471,7 +481,7 @@ def oembed(request):
         language, _negotiated = api.choose_language(request)
         if fmt not in ("json", "xml"):
             raise sharing.OEmbedError(400, "bad_format", "format must be json or xml.")
-        data = sharing.oembed(
+        data, draft = sharing.oembed(
             request,
             request.GET.get("url", ""),
             language,
@@ -485,13 +495,13 @@ def oembed(request):
     else:
         response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     api.cors(response)
-    return response
+    return _private(response) if draft else response
 
 
 @require_safe
 def role_qr(request, key):
     """The QR code of a role's permalink as an SVG file (for printing)."""
-    role = get_object_or_404(Role.objects.published(), key=key)
+    role = get_object_or_404(Role.objects.visible_to(request.user), key=key)
     permalink = request.build_absolute_uri(reverse_permalink(role))
     svg = sharing.qr_svg(permalink, permalink).replace(
         "<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1
@@ -500,7 +510,7 @@ def role_qr(request, key):
         '<?xml version="1.0" encoding="utf-8"?>\n' + svg, content_type="image/svg+xml"
     )
     response["Content-Disposition"] = f'inline; filename="{role.key}-qr.svg"'
-    return response
+    return response if role.published else _private(response)
 
 
 @require_safe
@@ -509,10 +519,9 @@ def role_og_image(request, key):
     ConditionalGetMiddleware, Content-Length from CommonMiddleware."""
     role = get_object_or_404(Role.objects.visible_to(request.user), key=key)
     response = HttpResponse(og_image.role_png(request, role), content_type=og_image.CONTENT_TYPE)
-    if role.published:
-        patch_cache_control(response, public=True, max_age=og_image.MAX_AGE)
-    else:  # an editor's preview of a draft: for no one else's cache
-        patch_cache_control(response, private=True, no_cache=True)
+    if not role.published:
+        return _private(response)
+    patch_cache_control(response, public=True, max_age=og_image.MAX_AGE)
     return response
 
 

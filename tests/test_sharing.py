@@ -225,3 +225,30 @@ def test_the_kit_gives_the_pinned_card_too(client, seeded):
     assert code
     assert "http://testserver/embed/roles/agent/v/1/?lang=da" in code.group(1)
     assert 'href="/embed/roles/agent/v/1/?lang=da"' in page
+
+
+def test_editors_previewing_a_draft_get_its_card_qr_code_and_oembed(editor_client, seeded):
+    from django.test import Client
+
+    from roles.models import Role
+
+    client = Client()  # a reader (editor_client is the test client, logged in)
+    Role.objects.filter(key="associate").update(published=False)
+    addresses = [
+        "/embed/roles/associate/?lang=nb",
+        "/roles/associate/qr.svg",
+        "/oembed?url=http://testserver/nb/roles/associate/",
+    ]
+    for address in addresses:
+        assert client.get(address).status_code == 404, address  # readers: no such role
+        response = editor_client.get(address)
+        assert response.status_code == 200, address
+        assert "private" in response["Cache-Control"], address  # for no shared cache
+        assert client.get(address).status_code == 404, address  # nor kept for readers
+    # Each link the draft's kit gives its editor opens.
+    page = editor_client.get("/nb/roles/associate/").text
+    hrefs = re.findall(r'href="(/(?:embed|roles/associate/qr|oembed)[^"]*)"', page)
+    assert len(hrefs) >= 4  # the card's preview, the QR code, oEmbed in JSON and XML
+    for href in hrefs:
+        href = href.replace("&amp;", "&")
+        assert editor_client.get(href).status_code == 200, href
