@@ -117,8 +117,8 @@ def kit(
     version: Callable[[], RoleVersion | None],
 ) -> dict:
     """The panel's context. `content` gives the role with its duties and qualities prefetched
-    (needed only for a role never published), and `version` its current published version; they
-    are called only when the JobPosting is not kept already."""
+    (needed only for a role with no published version), and `version` its current published
+    version; they are called only when the JobPosting is not kept already."""
     posting = page_cache.fragment(
         request,
         "job-posting",
@@ -148,8 +148,8 @@ def posting_snippet(
     """The JobPosting as text to paste, whether some of its texts fell back to another language
     (they are missing in this one), the cards' iframe code, and the current published version the
     kit pins. The posting describes that version and links to it, so it says what the page it
-    links to says, whatever is edited later; a role never published is described as its page is
-    (`content` gives the role with its duties and qualities, read only then)."""
+    links to says, whatever is edited later; a role with no published version is described as its
+    page is (`content` gives the role with its duties and qualities, read only then)."""
     if version is not None:
         shown = pinned.PinnedRole.of(version, pinned.load([version]), live=set())
         with override(language):
