@@ -2,13 +2,77 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import translation
 
 from roles.seeding import load_seeds
 
 SEEDS = Path(settings.SEEDS_DIR)
+
+
+class _Database:
+    """What each worker's test database holds outside the tests' transactions: the seed content,
+    loaded once per session (its report), or None once a transactional test has flushed it."""
+
+    seeds = None
+
+
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+        or (marker and marker.kwargs.get("transaction"))
+    )
+
+
+def _uses_database(request) -> bool:
+    return bool(
+        request.node.get_closest_marker("django_db")
+        or {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    )
+
+
+def _wipe_content() -> None:
+    """Delete every content row: a test without `seeded` starts from an empty site."""
+    models = [
+        *apps.get_app_config("roles").get_models(include_auto_created=True),
+        *apps.get_app_config("reversion").get_models(),
+    ]
+    with transaction.atomic():  # foreign keys are checked at commit, so the order does not matter
+        for model in models:
+            model.objects.all()._raw_delete(model.objects.db)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The seed content is loaded once per worker and committed; each test rolls back to it."""
+    with django_db_blocker.unblock():
+        _Database.seeds = load_seeds()
+
+
+def pytest_collection_modifyitems(items):
+    """Transactional tests (the browser's) flush the database: they run last, so the tests before
+    them share the seed content loaded once."""
+    items.sort(key=_transactional)
+
+
+@pytest.fixture(autouse=True)
+def _database_content(request):
+    """A test that asks for `seeded` finds the seed content; any other test finds none."""
+    if not _uses_database(request):
+        yield
+        return
+    request.getfixturevalue("db")  # the test's transaction (none for a transactional test)
+    if _Database.seeds is not None and "seeded" not in request.fixturenames:
+        _wipe_content()  # rolled back with the test's transaction
+        if _transactional(request.node):
+            _Database.seeds = None
+    yield
+    if _transactional(request.node):
+        _Database.seeds = None  # the test committed its writes, and its database is flushed
 
 
 @pytest.fixture(autouse=True)
@@ -44,8 +108,8 @@ def languages():
 
 @pytest.fixture
 def seeded(db):
-    """The real seed content, loaded."""
-    return load_seeds()
+    """The real seed content, loaded: once per session, or again after a transactional test."""
+    return _Database.seeds or load_seeds()
 
 
 @pytest.fixture
