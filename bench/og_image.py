@@ -2,10 +2,10 @@
 
     SECRET_KEY=x .venv/bin/python bench/og_image.py [--repeat 20]
 
-Draws each seeded role's card (seeds/roles.yaml) in every language with roles.og_image.render(), as
-a cache miss does. The first drawing in a process also loads the fonts; it is reported apart.
-Wall-clock time and the process's CPU time are both given: on a machine whose cores are shared,
-the CPU time is the steadier of the two. Prints a Markdown table.
+Draws each seeded role's card (seeds/roles.yaml) in every language with
+roles.sharing.og_image.render(), as a cache miss does. The first drawing in a process also loads
+the fonts; it is reported apart. Wall-clock time and the process's CPU time are both given: on a
+machine whose cores are shared, the CPU time is the steadier of the two. Prints a Markdown table.
 """
 
 import argparse
@@ -26,7 +26,7 @@ import yaml  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.utils.translation import get_language_info, override  # noqa: E402
 
-from roles import og_image  # noqa: E402
+from roles.sharing import og_image  # noqa: E402
 
 
 def cards() -> list[tuple[str, str, dict]]:

@@ -4,7 +4,7 @@
         [--sizes 1000 100000]
 
 Uses a database of its own (it loads the seeds, then adds and removes a synthetic corpus). Each
-query runs through roles.search.search() as the results page calls it: ranking, the trigram
+query runs through kb.search.queries.search() as the results page calls it: ranking, the trigram
 fallback when few match, pagination and highlighting included. Prints a Markdown table.
 """
 
@@ -25,7 +25,8 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from roles import search, synthetic  # noqa: E402
+from kb.search import queries as search  # noqa: E402
+from kb.search import synthetic  # noqa: E402
 from roles.models import Duty  # noqa: E402
 
 QUERIES = {

@@ -37,10 +37,10 @@ from django.db.models.functions import Length  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from roles import publishing  # noqa: E402
 from roles.models import Duty, Role, RoleVersion, VersionText  # noqa: E402
-from roles.pinned import digests, load  # noqa: E402
-from roles.seeding import load_seeds  # noqa: E402
+from roles.seeds.loading import load_seeds  # noqa: E402
+from roles.versions import publishing  # noqa: E402
+from roles.versions.pinned import digests, load  # noqa: E402
 
 
 def stored() -> tuple[int, int]:

@@ -62,7 +62,7 @@ if BEHIND_TLS_PROXY:
 # How many proxies in front of the app append to X-Forwarded-For (login throttling counts failed
 # attempts per client address: behind a proxy that is the address the nearest proxy saw).
 PROXY_COUNT = envint("PROXY_COUNT", 1 if BEHIND_TLS_PROXY else 0)
-CSRF_FAILURE_VIEW = "roles.views.csrf_failure"
+CSRF_FAILURE_VIEW = "kb.http.views.csrf_failure"
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 # HTTPS: served over TLS (directly or through the proxy). Cookies are then sent only over HTTPS,
@@ -78,7 +78,7 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
-# Browser features the site never uses, switched off (roles.middleware.SecurityHeadersMiddleware).
+# Browser features the site never uses, switched off (kb.http.middleware.SecurityHeadersMiddleware).
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
     "payment=(), usb=(), interest-cohort=()"
@@ -110,16 +110,16 @@ EMBED_FRAME_ANCESTORS = envlist("EMBED_FRAME_ANCESTORS", "https:")
 ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin").strip("/") + "/"
 SESSION_COOKIE_AGE = envint("SESSION_HOURS", 8) * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_ENGINE = "roles.sessions"  # Django's database sessions, refusing malformed keys
+SESSION_ENGINE = "kb.http.sessions"  # Django's database sessions, refusing malformed keys
 # Login throttling (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one user name from
 # one address, that pair is locked out for LOGIN_COOLOFF_MINUTES.
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "roles.views.locked_out"
-AXES_CLIENT_IP_CALLABLE = "roles.middleware.client_ip"
-AXES_USERNAME_CALLABLE = "roles.middleware.login_username"
+AXES_LOCKOUT_CALLABLE = "kb.http.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "kb.http.axes.client_ip"
+AXES_USERNAME_CALLABLE = "kb.http.axes.login_username"
 AXES_VERBOSE = False
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -141,20 +141,25 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "roles",
+    # Derived from the content, each listening to roles.changes: the search index and the page
+    # cache; and the read-only JSON API.
+    "kb.search",
+    "kb.pagecache",
+    "kb.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "roles.middleware.HealthCheckMiddleware",
+    "kb.http.middleware.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every page and 304 for an unchanged one, kept pages included.
     "django.middleware.http.ConditionalGetMiddleware",
     # Cached public pages are answered here, before sessions, languages and views. They are kept
     # with the headers of the middleware below (CSP, Permissions-Policy, X-Frame-Options) and
     # their ETag, so a hit computes none of them again.
-    "roles.middleware.PageCacheMiddleware",
+    "kb.pagecache.middleware.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
-    "roles.middleware.SecurityHeadersMiddleware",
+    "kb.http.middleware.SecurityHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -163,7 +168,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
-    "roles.middleware.AdminInputMiddleware",
+    "kb.http.middleware.AdminInputMiddleware",
 ]
 
 ROOT_URLCONF = "kb.urls"
@@ -179,7 +184,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "roles.context_processors.languages",
+                "roles.context_processors.language_links",
             ],
         },
     },

@@ -17,13 +17,13 @@ from django.template.loader import get_template
 from django.urls import get_resolver, reverse
 from django.utils import translation
 
-from roles import page_cache
+from kb.pagecache import store
 
 logger = logging.getLogger(__name__)
 
 
 def warm_up() -> None:
-    page_cache.release()
+    store.release()
     get_resolver().url_patterns  # noqa: B018 (imports the views and builds the URLconf)
     templates = sorted(
         str(path.relative_to(settings.BASE_DIR / "templates"))
@@ -40,6 +40,6 @@ def warm_up() -> None:
             logger.warning("warm-up: template %s not loaded", name, exc_info=True)
     # A cache server that is away is no reason not to start (pages are then served uncached).
     try:
-        cache.get(page_cache.VERSION_KEY)
+        cache.get(store.VERSION_KEY)
     except Exception:  # noqa: BLE001 (any backend's connection error)
         logger.warning("warm-up: no cache connection", exc_info=True)

@@ -29,3 +29,7 @@ def _reversed(viewname: str, kwargs: tuple, _language, _prefix: str, urlconf) ->
 def _forget(*, setting, **kwargs):
     if setting in ("ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE", "ADMIN_PATH"):
         _reversed.cache_clear()
+
+
+def with_query(url: str, query: str) -> str:
+    return f"{url}?{query}" if query else url

@@ -7,6 +7,6 @@ class RolesConfig(AppConfig):
     verbose_name = _("Customer service roles")
 
     def ready(self):
-        from roles import signals
+        from roles import changes
 
-        signals.connect()
+        changes.watch()

@@ -8,23 +8,15 @@ so editors need them spelled out (and filters must look at the language's own co
 from functools import reduce
 from operator import or_
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
 
+from roles.languages import languages
+
 # Translated fields that are not texts to translate.
 NOT_TEXT = {"origin"}
-
-
-def languages() -> list[str]:
-    return [code for code, _name in settings.LANGUAGES]
-
-
-def language_name(code: str) -> str:
-    """A language's name in the active language, for use in a sentence ("in Danish")."""
-    return str(dict(settings.LANGUAGES)[code])
 
 
 def text_fields(model: type[models.Model]) -> list[str]:

@@ -36,3 +36,9 @@ def columns(fields: tuple[str, ...], language: str, prefix: str = "") -> list[st
     fallback chain (for QuerySet.only(); `prefix` for a related model's, "leads_to__")."""
     chain = resolution_order(language)
     return [prefix + build_localized_fieldname(field, code) for field in fields for code in chain]
+
+
+def clean_text(text: str) -> str:
+    """Texts are stored without trailing spaces, with Unix line ends, paragraphs kept."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").strip().split("\n")]
+    return "\n".join(lines)

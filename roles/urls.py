@@ -1,27 +1,29 @@
 from django.urls import path
 
-from roles import views
+from kb.search.views import search_page
+from roles.sharing import views as sharing
+from roles.views import compare, pages, versions
 
 app_name = "roles"
 
 # Reader-facing pages, inside i18n_patterns (kb/urls.py): /<language>/...
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("roles/<slug:key>/", views.role_detail, name="role-detail"),
-    path("roles/<slug:key>/v/", views.role_versions, name="role-versions"),
-    path("roles/<slug:key>/v/<int:number>/", views.role_version, name="role-version"),
+    path("", pages.home, name="home"),
+    path("roles/<slug:key>/", pages.role_detail, name="role-detail"),
+    path("roles/<slug:key>/v/", versions.role_versions, name="role-versions"),
+    path("roles/<slug:key>/v/<int:number>/", versions.role_version, name="role-version"),
     path(
         "roles/<slug:key>/v/<int:number>/og.png",
-        views.role_version_og_image,
+        versions.role_version_og_image,
         name="role-version-og-image",
     ),
     # The role's link-preview image in the page's language (og:image).
-    path("roles/<slug:key>/og.png", views.role_og_image, name="role-og-image"),
-    path("qualities/<slug:slug>/", views.quality_detail, name="quality-detail"),
-    path("scenarios/", views.scenario_list, name="scenario-list"),
-    path("scenarios/<slug:slug>/", views.scenario_detail, name="scenario-detail"),
-    path("workplaces/<slug:slug>/", views.workplace_detail, name="workplace-detail"),
-    path("about/", views.about, name="about"),
-    path("search/", views.search_page, name="search"),
-    path("compare/", views.compare, name="compare"),
+    path("roles/<slug:key>/og.png", sharing.role_og_image, name="role-og-image"),
+    path("qualities/<slug:slug>/", pages.quality_detail, name="quality-detail"),
+    path("scenarios/", pages.scenario_list, name="scenario-list"),
+    path("scenarios/<slug:slug>/", pages.scenario_detail, name="scenario-detail"),
+    path("workplaces/<slug:slug>/", pages.workplace_detail, name="workplace-detail"),
+    path("about/", pages.about, name="about"),
+    path("search/", search_page, name="search"),
+    path("compare/", compare.compare, name="compare"),
 ]

@@ -1,3 +1,4 @@
+import logging
 import shutil
 from pathlib import Path
 
@@ -5,10 +6,10 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import translation
 
-from roles.seeding import load_seeds
+from roles.seeds.loading import load_seeds
 
 SEEDS = Path(settings.SEEDS_DIR)
 
@@ -38,8 +39,9 @@ def _uses_database(request) -> bool:
 def _wipe_content() -> None:
     """Delete every content row: a test without `seeded` starts from an empty site."""
     models = [
-        *apps.get_app_config("roles").get_models(include_auto_created=True),
-        *apps.get_app_config("reversion").get_models(),
+        model
+        for label in ("roles", "search", "pagecache", "reversion")
+        for model in apps.get_app_config(label).get_models(include_auto_created=True)
     ]
     with transaction.atomic():  # foreign keys are checked at commit, so the order does not matter
         for model in models:
@@ -73,6 +75,51 @@ def _database_content(request):
     yield
     if _transactional(request.node):
         _Database.seeds = None  # the test committed its writes, and its database is flushed
+
+
+@pytest.fixture(autouse=True)
+def _commits(request, monkeypatch):
+    """A test's own transaction never commits, so on_commit callbacks would never run: run each
+    when the block that registered it ends, as a commit would in production (derived data, such as
+    the search index and the page cache, follow each change as they do there)."""
+    if not _uses_database(request) or _transactional(request.node):
+        yield
+        return
+    request.getfixturevalue("db")
+    connection = connections[DEFAULT_DB_ALIAS]
+    depth = len(connection.atomic_blocks)  # the test's own blocks
+    ours = set(connection.savepoint_ids)
+
+    def run_pending():
+        while pending := [entry for entry in connection.run_on_commit if entry[0] - ours]:
+            connection.run_on_commit = [e for e in connection.run_on_commit if e not in pending]
+            for _ids, func, robust in pending:
+                try:
+                    func()
+                except Exception:
+                    if not robust:
+                        raise
+                    logging.getLogger("django.db.backends.base").exception("on_commit failed")
+
+    exit_atomic = transaction.Atomic.__exit__
+    on_commit = type(connection).on_commit
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        result = exit_atomic(self, exc_type, exc_value, traceback)
+        if self.using in (None, DEFAULT_DB_ALIAS) and len(connection.atomic_blocks) == depth:
+            run_pending()
+        return result
+
+    def run_on_commit(self, func, robust=False):
+        on_commit(self, func, robust)
+        if self is connection and len(connection.atomic_blocks) == depth:
+            # Outside any block of the code under test: autocommit would commit at once.
+            connection.run_on_commit[-1] = ({"autocommit"}, func, robust)
+            run_pending()
+
+    monkeypatch.setattr(transaction.Atomic, "__exit__", __exit__)
+    monkeypatch.setattr(type(connection), "on_commit", run_on_commit)
+    yield
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from roles.admin import MissingInLanguageFilter
+from roles.editorial.admin import MissingInLanguageFilter
 from roles.models import Duty, Role, RoleVersion, SeedRecord
 from tests.helpers import form_data
 

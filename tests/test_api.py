@@ -7,8 +7,8 @@ from openapi_spec_validator import validate
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from kb.api.openapi import description
 from roles.models import Quality, Role
-from roles.openapi import description
 
 pytestmark = pytest.mark.django_db
 
@@ -178,7 +178,7 @@ def test_answers_are_kept_in_the_page_cache_per_language(client, seeded):
 
 
 def test_a_role_names_its_current_published_version_with_its_links(client, seeded):
-    from roles import publishing
+    from roles.versions import publishing
 
     data = client.get("/api/v1/roles/agent/?lang=el").json()
     assert data["version"]["number"] == 1

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.html import escape
 
-from roles import views
 from roles.models import Duty, Quality, Role, RoleQuality
+from roles.views import compare as views
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from roles import translation_status
+from roles.editorial import translation_status
 from roles.models import Duty, Quality, Role
 from tests.helpers import form_data
 

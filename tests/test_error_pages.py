@@ -2,7 +2,7 @@ import pytest
 from django.test import RequestFactory
 from django.utils import translation
 
-from roles.views import bad_request, server_error
+from kb.http.views import bad_request, server_error
 
 
 @pytest.mark.django_db

@@ -39,8 +39,8 @@ from django.db import close_old_connections
 from django.test import Client, RequestFactory
 
 from kb import content_type
-from roles.middleware import client_ip, login_username
-from roles.sessions import SessionStore
+from kb.http.axes import client_ip, login_username
+from kb.http.sessions import SessionStore
 
 ADMIN = f"/{settings.ADMIN_PATH}"
 LANGS = [code for code, _name in settings.LANGUAGES]

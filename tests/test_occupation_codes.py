@@ -17,8 +17,8 @@ from roles.occupation_codes import (
     isco08_validator,
     onet_soc_validator,
 )
-from roles.seed_files import SeedError
-from roles.seeding import load_seeds
+from roles.seeds.files import SeedError
+from roles.seeds.loading import load_seeds
 from tests.helpers import form_data
 from tests.test_api import get
 from tests.test_public_site import head

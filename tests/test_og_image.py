@@ -13,8 +13,8 @@ from django.test import Client
 from django.utils.translation import get_language_info, override
 from PIL import Image, ImageDraw
 
-from roles import og_image
 from roles.models import Role, RoleKey
+from roles.sharing import og_image
 
 pytestmark = pytest.mark.django_db
 
@@ -278,7 +278,7 @@ def test_a_version_page_points_to_the_versions_own_card(client, seeded, lang):
 
 
 def test_a_versions_card_keeps_the_text_it_was_published_with(client, seeded):
-    from roles import publishing
+    from roles.versions import publishing
 
     with mock.patch.object(og_image, "render", wraps=og_image.render) as render:
         client.get(version_url("el", "agent", 1))
@@ -299,8 +299,8 @@ def test_a_versions_card_keeps_the_text_it_was_published_with(client, seeded):
 
 
 def test_a_withdrawn_or_missing_version_has_no_card(client, seeded):
-    from roles import publishing
     from roles.models import RoleVersion
+    from roles.versions import publishing
 
     publishing.withdraw(RoleVersion.objects.of("manager").get(), user=None, reason="Wrong.")
     assert client.get(version_url("da", "manager", 1)).status_code == 410

@@ -175,7 +175,7 @@ def test_a_shared_version_is_written_only_when_the_change_commits(
     from django.core.cache import cache
     from django.db import transaction
 
-    from roles import page_cache
+    from kb.pagecache import store as page_cache
 
     settings.REDIS_URL = "redis://shared"
     before = page_cache.current_version()
@@ -194,7 +194,7 @@ def test_with_a_shared_cache_a_hit_is_one_round_trip_to_it(client, seeded, setti
 
     settings.REDIS_URL = "redis://shared"  # local memory stands in for Redis
     assert client.get("/nb/roles/agent/")["X-Cache"] == "miss"
-    with mock.patch("roles.page_cache.cache", wraps=cache) as spy:
+    with mock.patch("kb.pagecache.store.cache", wraps=cache) as spy:
         assert client.get("/nb/roles/agent/")["X-Cache"] == "hit"
     assert [call[0] for call in spy.method_calls] == ["get_many"]  # the version and the page
 

@@ -10,9 +10,9 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext, override
 
-from roles import publishing
 from roles.models import Duty, Role, RoleVersion
-from roles.posting_kit import to_script_text
+from roles.sharing.posting_kit import to_script_text
+from roles.versions import publishing
 from tests.helpers import form_data
 
 pytestmark = pytest.mark.django_db

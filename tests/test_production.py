@@ -150,7 +150,7 @@ def test_editor_sessions_expire(settings):
 
 
 def test_client_address_behind_a_proxy(rf, settings):
-    from roles.middleware import client_ip
+    from kb.http.axes import client_ip
 
     request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7")
     settings.PROXY_COUNT = 0
@@ -177,7 +177,7 @@ def test_healthz_answers_load_balancers_probing_by_address():
 
 
 def test_healthz_names_what_is_down(client):
-    with mock.patch("roles.views._database_answers", return_value=False):
+    with mock.patch("kb.http.views._database_answers", return_value=False):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unavailable"
@@ -193,7 +193,7 @@ def test_a_lost_database_gives_a_503_in_the_readers_language(seeded, code):
 
     client = Client(raise_request_exception=False)
     lost = OperationalError("connection refused")
-    with mock.patch("roles.page_cache.current_version", side_effect=lost):
+    with mock.patch("kb.pagecache.store.current_version", side_effect=lost):
         response = client.get(f"/{code}/roles/agent/")
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
@@ -209,7 +209,7 @@ def test_a_lost_database_in_a_view_gives_a_503_too(seeded):
     from django.test import Client
 
     client = Client(raise_request_exception=False)
-    with mock.patch("roles.views.occupation", side_effect=OperationalError("server closed")):
+    with mock.patch("roles.views.pages.occupation", side_effect=OperationalError("server closed")):
         response = client.get("/da/roles/agent/")
     assert response.status_code == 503 and 'lang="da"' in response.content.decode()
 
@@ -256,7 +256,7 @@ def test_a_bulk_action_on_ids_that_are_not_numbers_is_a_400(editor_client, seede
 def test_a_fresh_gunicorn_worker_warms_up_before_its_first_request(caplog):
     import runpy
 
-    from roles import page_cache
+    from kb.pagecache import store as page_cache
 
     hooks = runpy.run_path(str(ROOT / "kb" / "gunicorn.conf.py"))
     page_cache.release.cache_clear()

@@ -5,8 +5,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from roles import search
-from roles.models import Quality, Role, SearchEntry
+from kb.search import queries as search
+from kb.search.models import SearchEntry
+from roles.models import Quality, Role
 from tests.helpers import form_data
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,7 @@ def test_a_misspelt_query_is_searched_as_corrected_and_says_so(client, seeded):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the lexicon is PostgreSQL's")
 def test_the_lexicon_holds_published_words_only_and_follows_saves(seeded):
-    from roles.models import SearchWord
+    from kb.search.models import SearchWord
 
     draft = Quality.objects.create(slug="d", name_nb="Hemmeligordet", published=False)
     assert not SearchWord.objects.filter(word="hemmeligordet").exists()
@@ -69,7 +70,7 @@ def test_rebuilding_the_index_drops_words_no_text_has(seeded):
 
     from django.core.management import call_command
 
-    from roles.models import SearchWord
+    from kb.search.models import SearchWord
 
     quality = Quality.objects.create(slug="g", name_nb="Glemmeordet", published=True)
     quality.delete()

@@ -16,8 +16,8 @@ from roles.models import (
     Source,
     Workplace,
 )
-from roles.seed_files import SeedError
-from roles.seeding import load_seeds
+from roles.seeds.files import SeedError
+from roles.seeds.loading import load_seeds
 
 pytestmark = pytest.mark.django_db
 

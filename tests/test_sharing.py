@@ -153,8 +153,8 @@ def test_the_qr_code_decodes_to_the_roles_link(client, seeded):
 
 
 def republish_agent_with_a_new_greek_title():
-    from roles import publishing
     from roles.models import Role
+    from roles.versions import publishing
 
     agent = Role.objects.get(key="agent")
     old = agent.title_el
@@ -184,8 +184,8 @@ def test_a_versions_card_shows_the_role_as_published_then(client, seeded):
 
 
 def test_a_withdrawn_versions_card_says_so(client, seeded):
-    from roles import publishing
     from roles.models import RoleVersion
+    from roles.versions import publishing
 
     republish_agent_with_a_new_greek_title()
     publishing.withdraw(RoleVersion.objects.of("agent").get(number=1), user=None, reason="Wrong.")

@@ -17,14 +17,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from roles import identifiers, translation_status
-from roles.models import Duty, Role, TextStatus
-from roles.translation_files import (
+from roles.editorial import identifiers, translation_status
+from roles.editorial.translation_files import (
     TranslationFileError,
     export_po,
     export_xliff,
     import_po,
 )
+from roles.models import Duty, Role, TextStatus
 from tests.helpers import form_data
 
 pytestmark = pytest.mark.django_db
@@ -567,7 +567,7 @@ def test_a_crafted_confirm_for_another_language_is_refused(translator_client, ag
 
 
 def test_imported_texts_are_the_teams_not_the_sources(seeded):
-    from roles.translation_files import export_po, import_po
+    from roles.editorial.translation_files import export_po, import_po
 
     po = export_po(language="el")
     entry = next(e for e in po if e.msgctxt == "role:associate:title")

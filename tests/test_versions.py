@@ -9,7 +9,6 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.utils import translation
 
-from roles import publishing
 from roles.models import (
     Duty,
     Quality,
@@ -20,6 +19,7 @@ from roles.models import (
     VersionText,
     Workplace,
 )
+from roles.versions import publishing
 from tests.helpers import form_data
 
 pytestmark = pytest.mark.django_db
@@ -363,8 +363,8 @@ def test_withdrawing_in_admin_asks_why_and_logs_it(editor_client, seeded):
 
 
 def test_the_summary_covers_the_career_ladder_workplaces_and_codes():
-    from roles.pinned import changes
-    from roles.publishing import digest
+    from roles.versions.pinned import changes
+    from roles.versions.publishing import digest
 
     store = {digest(t): t for t in ("Butikk", "Kundesenter", "Leder", "Agent")}
 

@@ -2,6 +2,6 @@
 
 from django.urls import path
 
-from roles import views
+from roles.sharing import views
 
 urlpatterns = [path("elsewhere/oembed", views.oembed, name="oembed")]

@@ -3,7 +3,13 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from roles.translation_files import FORMATS, ONLY, export_po, export_xliff, translation_languages
+from roles.editorial.translation_files import (
+    FORMATS,
+    ONLY,
+    export_po,
+    export_xliff,
+    translation_languages,
+)
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from roles.translation_files import TranslationFileError, import_po, short
+from roles.editorial.translation_files import TranslationFileError, import_po, short
 
 
 class Command(BaseCommand):

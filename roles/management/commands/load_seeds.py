@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from roles.seed_files import SeedError
-from roles.seeding import load_seeds
+from roles.seeds.files import SeedError
+from roles.seeds.loading import load_seeds
 
 
 class Command(BaseCommand):

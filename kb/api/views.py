@@ -1,0 +1,401 @@
+"""The read-only JSON API, /api/v1/: the published content in one language, for the systems HR
+staff use (applicant tracking systems, job boards, intranets).
+
+- Language: `?lang=<code>`, else the Accept-Language header, else the default language. An unknown
+  `lang` is a 400 that lists the languages.
+- Every object carries its language-neutral permalink, its page in every language, its address in
+  the API, and the translation status of its texts per language; a text shown in another language
+  (fallback) is listed under `fallbacks`.
+- ETag and Last-Modified, with conditional GET (304); any origin may read (CORS); errors are JSON
+  with a machine-readable `error` code.
+The OpenAPI 3.1 description is roles/openapi.py; the tests validate every response against it.
+"""
+
+import functools
+import hashlib
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Max
+from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date, quote_etag
+from django.utils.translation import get_supported_language_variant, override
+from django.utils.translation.trans_real import parse_accept_lang_header
+
+from roles.editorial import translation_status
+from roles.languages import languages, unprefixed
+from roles.models import Quality, Role, RoleVersion, Scenario, Workplace
+from roles.texts import text
+
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept-Language, If-None-Match, If-Modified-Since",
+    "Access-Control-Expose-Headers": "ETag, Last-Modified, Content-Language",
+    "Access-Control-Max-Age": "86400",
+}
+# The worst state of an object's texts in a language gives its status there.
+SEVERITY = [
+    translation_status.MISSING,
+    translation_status.OUTDATED,
+    translation_status.UNREVIEWED,
+    translation_status.REVIEWED,
+]
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, **extra):
+        super().__init__(message)
+        self.status, self.code, self.message, self.extra = status, code, message, extra
+
+
+def cors(response) -> None:
+    for name, value in CORS.items():
+        response[name] = value
+
+
+def choose_language(request) -> tuple[str, bool]:
+    """The response's language, and whether it came from the Accept-Language header."""
+    if "lang" in request.GET:
+        code = request.GET["lang"]
+        if code not in languages():
+            raise ApiError(
+                400,
+                "unknown_language",
+                f"Unknown language {code[:20]!r}: use one of {', '.join(languages())}.",
+                languages=languages(),
+            )
+        return code, False
+    for accepted, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        try:
+            return get_supported_language_variant(accepted), True
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE, True
+
+
+def error(status: int, code: str, message: str, **extra) -> JsonResponse:
+    response = JsonResponse({"error": code, "message": message, **extra}, status=status)
+    cors(response)
+    return response
+
+
+def endpoint(view):
+    """A read-only API view: `view(request, *args)` returns (data, last_modified)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+            cors(response)
+            return response
+        if request.method not in ("GET", "HEAD"):
+            response = error(405, "method_not_allowed", "The API is read-only: use GET.")
+            response["Allow"] = "GET, HEAD, OPTIONS"
+            return response
+        try:
+            language, negotiated = choose_language(request)
+            with override(language):
+                data, last_modified = view(request, *args, **kwargs)
+        except ApiError as problem:
+            return error(problem.status, problem.code, problem.message, **problem.extra)
+        response = JsonResponse({"language": language, **data}, json_dumps_params=JSON)
+        response["Content-Language"] = language
+        if negotiated:
+            patch_vary_headers(response, ["Accept-Language"])
+        etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
+        response["ETag"] = etag
+        timestamp = last_modified.timestamp() if last_modified else None
+        if timestamp:
+            response["Last-Modified"] = http_date(timestamp)
+        cors(response)
+        return get_conditional_response(
+            request, etag=etag, last_modified=int(timestamp or 0) or None, response=response
+        )
+
+    return wrapper
+
+
+JSON = {"ensure_ascii": False}
+
+
+def not_found(kind: str, key: str):
+    return ApiError(404, "not_found", f"No published {kind} {key[:80]!r}.")
+
+
+# Parts every object has
+
+
+def _absolute(request, path: str) -> str:
+    return request.build_absolute_uri(path)
+
+
+def links(request, obj, api_path: str, permalink: str | None = None) -> dict:
+    pages = {}
+    for code in languages():
+        with override(code):
+            pages[code] = _absolute(request, obj.get_absolute_url())
+    if permalink is None:
+        permalink = unprefixed(obj.get_absolute_url())
+    return {
+        "permalink": _absolute(request, permalink),
+        "pages": pages,
+        "api": _absolute(request, api_path),
+    }
+
+
+def translation(objects: list, statuses: dict) -> dict:
+    """Per language: the object's status (its worst text's) and how many texts are in each."""
+    result = {}
+    for code in languages():
+        counts = dict.fromkeys(SEVERITY, 0)
+        for obj in objects:
+            for (owner, _field, language), status in statuses.items():
+                if owner is obj and language == code:
+                    counts[status.state] += 1
+        worst = next((state for state in SEVERITY if counts[state]), translation_status.REVIEWED)
+        result[code] = {"status": worst, "texts": counts}
+    return result
+
+
+def shown(obj, *fields) -> tuple[dict, dict]:
+    """The texts in the active language (with fallback), and the fields that fell back."""
+    values, fallbacks = {}, {}
+    for field in fields:
+        value = text(obj, field)
+        values[field] = value.value
+        if value.fallback:
+            fallbacks[field] = value.language
+    return values, fallbacks
+
+
+def latest(*items) -> datetime | None:
+    """When the newest of these objects (or querysets) changed: the response's Last-Modified."""
+    stamps = []
+    for item in items:
+        if hasattr(item, "aggregate"):
+            stamps.append(item.aggregate(latest=Max("updated_at"))["latest"])
+        else:
+            stamps.append(getattr(item, "updated_at", getattr(item, "published_at", None)))
+    stamps = [stamp for stamp in stamps if stamp]
+    return max(stamps) if stamps else None
+
+
+def _api(name: str, *args) -> str:
+    return reverse(f"api:{name}", args=args)
+
+
+def role_ref(request, role) -> dict:
+    return {"key": role.key, "title": text(role, "title").value, "api": _abs_api(request, role)}
+
+
+def _abs_api(request, obj) -> str:
+    kind = {Role: "role", Quality: "quality", Scenario: "scenario", Workplace: "workplace"}
+    key = obj.key if isinstance(obj, Role) else obj.slug
+    return _absolute(request, _api(kind[type(obj)], key))
+
+
+def _with_status(request, obj, data: dict, fallbacks: dict, statuses: dict, api: str, perma=None):
+    return {
+        **data,
+        "fallbacks": fallbacks,
+        "links": links(request, obj, api, perma),
+        "translation": translation([obj], statuses),
+    }
+
+
+# Roles
+
+
+def role_summary(request, role, statuses) -> dict:
+    values, fallbacks = shown(role, "title", "summary")
+    data = {"key": role.key, "level": role.level, **values}
+    api, perma = _api("role", role.key), reverse("role-permalink", args=[role.key])
+    return _with_status(request, role, data, fallbacks, statuses, api, perma)
+
+
+@endpoint
+def role_list(request):
+    roles = list(Role.objects.published().order_by("level", "key"))
+    statuses = translation_status.statuses(roles)
+    results = [role_summary(request, role, statuses) for role in roles]
+    return {"count": len(results), "results": results}, latest(Role.objects.published())
+
+
+@endpoint
+def role_detail(request, key):
+    role = Role.objects.published().with_content().filter(key=key).first()
+    if role is None:
+        raise not_found("role", key)
+    statuses = translation_status.statuses([role])
+    values, fallbacks = shown(role, "title", "summary", "body", "career")
+    leads_to = role.leads_to if role.leads_to and role.leads_to.published else None
+    data = {
+        "key": role.key,
+        "level": role.level,
+        **values,
+        "isco08": role.isco08 or None,
+        "esco_uri": role.esco_uri or None,
+        "onet_soc": role.onet_soc or None,
+        "duties": [
+            {"key": duty.key, "text": text(duty, "text").value} for duty in role.duties.all()
+        ],
+        "qualities": [
+            {
+                "slug": link.quality.slug,
+                "name": text(link.quality, "name").value,
+                "note": text(link, "note").value,
+                "api": _abs_api(request, link.quality),
+            }
+            for link in role.role_qualities.all()
+        ],
+        "scenarios": [
+            {
+                "slug": link.scenario.slug,
+                "title": text(link.scenario, "title").value,
+                "api": _abs_api(request, link.scenario),
+            }
+            for link in role.role_scenarios.all()
+        ],
+        "workplaces": [
+            {
+                "slug": workplace.slug,
+                "name": text(workplace, "name").value,
+                "api": _abs_api(request, workplace),
+            }
+            for workplace in role.workplaces.all()
+        ],
+        "leads_to": role_ref(request, leads_to) if leads_to else None,
+        "leads_from": [role_ref(request, before) for before in role.leads_from.all()],
+        "version": None,
+    }
+    version = RoleVersion.objects.defer("content").current_of(role.key)
+    if version is not None:
+        # The current published version: its links show this text for good (job postings).
+        data["version"] = {
+            "number": version.number,
+            "published_at": version.published_at.isoformat(),
+            "permalink": request.build_absolute_uri(
+                reverse("role-version-permalink", args=[role.key, version.number])
+            ),
+            "page": request.build_absolute_uri(version.get_absolute_url()),
+        }
+    api, perma = _api("role", role.key), reverse("role-permalink", args=[role.key])
+    changed = latest(
+        role,
+        version,
+        *role.duties.all(),
+        *(link.quality for link in role.role_qualities.all()),
+        *(link.scenario for link in role.role_scenarios.all()),
+        *role.workplaces.all(),
+    )
+    # Withdrawing the current version changes the answer ("version") and nothing else.
+    withdrawn = RoleVersion.objects.of(role.key).aggregate(last=Max("withdrawn_at"))["last"]
+    changed = max((stamp for stamp in (changed, withdrawn) if stamp), default=None)
+    return _with_status(request, role, data, fallbacks, statuses, api, perma), changed
+
+
+# Qualities, scenarios, workplaces
+
+
+def _roles_of(request, roles) -> list[dict]:
+    return [role_ref(request, role) for role in roles]
+
+
+def quality_data(request, quality, statuses, *, full: bool) -> dict:
+    values, fallbacks = shown(quality, "name", "description")
+    data = {"slug": quality.slug, **values}
+    if full:
+        data["esco_skill_uri"] = quality.esco_skill_uri or None
+        data["roles"] = [
+            {**role_ref(request, link.role), "note": text(link, "note").value}
+            for link in quality.role_qualities.all()
+        ]
+    api, perma = _api("quality", quality.slug), reverse("quality-permalink", args=[quality.slug])
+    return _with_status(request, quality, data, fallbacks, statuses, api, perma)
+
+
+def scenario_data(request, scenario, statuses, *, full: bool) -> dict:
+    fields = ("title", "situation", "steps", "avoid") if full else ("title", "situation")
+    values, fallbacks = shown(scenario, *fields)
+    if full:
+        values["steps"] = [line.strip() for line in values["steps"].splitlines() if line.strip()]
+        values["roles"] = _roles_of(request, scenario.roles.all())
+    data = {"slug": scenario.slug, **values}
+    api = _api("scenario", scenario.slug)
+    return _with_status(request, scenario, data, fallbacks, statuses, api)
+
+
+def workplace_data(request, workplace, statuses, *, full: bool) -> dict:
+    values, fallbacks = shown(workplace, "name", "description")
+    data = {"slug": workplace.slug, **values}
+    if full:
+        data["roles"] = _roles_of(request, workplace.roles.all())
+    api = _api("workplace", workplace.slug)
+    return _with_status(request, workplace, data, fallbacks, statuses, api)
+
+
+KINDS = {
+    "quality": (Quality, quality_data, "name"),
+    "scenario": (Scenario, scenario_data, "title"),
+    "workplace": (Workplace, workplace_data, "name"),
+}
+
+
+def _listing(request, kind: str):
+    model, serialise, _title = KINDS[kind]
+    objects = list(model.objects.published().order_by("slug"))
+    statuses = translation_status.statuses(objects)
+    results = [serialise(request, obj, statuses, full=False) for obj in objects]
+    return {"count": len(results), "results": results}, latest(model.objects.published())
+
+
+def _detail(request, kind: str, slug: str):
+    model, serialise, _title = KINDS[kind]
+    obj = model.objects.published().with_content().filter(slug=slug).first()
+    if obj is None:
+        raise not_found(kind, slug)
+    return serialise(request, obj, translation_status.statuses([obj]), full=True), latest(obj)
+
+
+quality_list = endpoint(lambda request: _listing(request, "quality"))
+quality_detail = endpoint(lambda request, slug: _detail(request, "quality", slug))
+scenario_list = endpoint(lambda request: _listing(request, "scenario"))
+scenario_detail = endpoint(lambda request, slug: _detail(request, "scenario", slug))
+workplace_list = endpoint(lambda request: _listing(request, "workplace"))
+workplace_detail = endpoint(lambda request, slug: _detail(request, "workplace", slug))
+
+
+@endpoint
+def index(request):
+    collections = {
+        name: _absolute(request, _api(f"{name}-list"))
+        for name in ("role", "quality", "scenario", "workplace")
+    }
+    data = {
+        "languages": languages(),
+        "collections": {
+            "roles": collections["role"],
+            "qualities": collections["quality"],
+            "scenarios": collections["scenario"],
+            "workplaces": collections["workplace"],
+        },
+        "openapi": _absolute(request, _api("openapi")),
+    }
+    return data, None
+
+
+def openapi(request):
+    from kb.api.openapi import description
+
+    if request.method not in ("GET", "HEAD"):
+        return error(405, "method_not_allowed", "The API is read-only: use GET.")
+    response = JsonResponse(description(), json_dumps_params=JSON)
+    cors(response)
+    return response
+
+
+def unknown(request, rest=""):
+    return error(404, "not_found", "No such address in the API; see the OpenAPI description.")

@@ -1,0 +1,20 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ContentVersion(models.Model):
+    """One row: a number that every change to the content raises (roles/page_cache.py).
+
+    Kept pages are stored under it, so a change makes every kept page stale at once, on every app
+    instance, in the same transaction as the change itself.
+    """
+
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        db_table = "roles_contentversion"  # the table it had in the roles app
+        verbose_name = _("content version")
+        verbose_name_plural = _("content versions")
+
+    def __str__(self):
+        return str(self.value)

@@ -1,0 +1,235 @@
+"""Whole public pages kept in the shared cache for anonymous readers, per address (and so per
+language: every page's address carries its language).
+
+Pages are kept under their address and the release of the code, each with the content's version
+(ContentVersion) it was rendered from. Every change to the content, whatever makes it (admin, seed
+loads, imports, restores, recoveries), gives the content a new version in the same transaction
+(roles/signals.py), so once the change is committed every kept page is stale, on every app instance
+at once: a kept page is served only while its version is the current one, else rendered again and
+kept in its place. The version is a random number, not a count, so a database restored from a dump
+never meets pages kept for other content under the same number. With a shared cache, the current
+version and the page are read together, in one round trip. Kept pages expire after
+PAGE_CACHE_SECONDS.
+"""
+
+import functools
+import hashlib
+import logging
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.utils.cache import set_response_etag
+from django.utils.translation import (
+    get_language,
+    get_language_from_path,
+    get_language_from_request,
+)
+
+from kb.pagecache.models import ContentVersion
+
+logger = logging.getLogger(__name__)
+
+# Never kept: the admin, the health check, language switching, and robots.txt (the benchmark's
+# floor of Django's own cost).
+SKIPPED = ("/healthz", "/i18n/", "/language/", "/robots.txt")
+
+
+VERSION_KEY = "content-version"
+# With a shared cache, the version is read from it (no database trip for a kept page); it is
+# written there when a change commits, and read again from the database at the latest after this
+# many seconds (a change made outside the app, such as a restored dump, shows within it).
+VERSION_SECONDS = 30
+
+
+def content_changed(sender, **kwargs):
+    """Any committed change to the content makes every kept page stale."""
+    bump()
+
+
+def bump() -> None:
+    """Make every kept page stale (when the surrounding transaction commits)."""
+    value = secrets.randbits(62)
+    if not ContentVersion.objects.filter(pk=1).update(value=value):
+        ContentVersion.objects.update_or_create(pk=1, defaults={"value": value})
+    if settings.REDIS_URL:
+        transaction.on_commit(lambda: _share_version(value))
+
+
+def _share_version(value: int) -> None:
+    try:
+        cache.set(VERSION_KEY, value, VERSION_SECONDS)
+    except Exception:  # noqa: BLE001
+        logger.warning("page cache unavailable", exc_info=True)
+
+
+@functools.cache
+def release() -> str:
+    """A fingerprint of the code, templates, translations, fonts and static files: pages kept by an
+    older release (before an upgrade) are never served by a newer one."""
+    digest = hashlib.sha256()
+    root = Path(settings.BASE_DIR)
+    files = [
+        *root.glob("kb/**/*.py"),
+        *root.glob("roles/**/*.py"),
+        *root.glob("roles/**/*.ttf"),  # the Open Graph images' fonts
+        *root.glob("templates/**/*.html"),
+        *root.glob("locale/*/LC_MESSAGES/*.mo"),
+        Path(settings.STATIC_ROOT) / "staticfiles.json",
+    ]
+    for path in sorted(files):
+        if path.is_file():
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def current_version() -> int:
+    """The content version: from the shared cache when there is one, else the database."""
+    if settings.REDIS_URL:
+        try:
+            shared = cache.get(VERSION_KEY)
+        except Exception:  # noqa: BLE001
+            shared = None
+        return _share_stored_version() if shared is None else shared
+    return _stored_version()
+
+
+def _share_stored_version() -> int:
+    """The version from the database, written to the shared cache for the next requests."""
+    value = _stored_version()
+    try:
+        # add, not set: a change committed meanwhile has written the newer version.
+        cache.add(VERSION_KEY, value, VERSION_SECONDS)
+    except Exception:  # noqa: BLE001
+        logger.warning("page cache unavailable", exc_info=True)
+    return value
+
+
+def _stored_version() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT value FROM roles_contentversion WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def request_version(request) -> int:
+    """The content version, read once per request."""
+    if not hasattr(request, "content_version"):
+        request.content_version = current_version()
+    return request.content_version
+
+
+def key_for(request) -> str | None:
+    """The cache key of this request's page, or None if the page is not to be kept or read."""
+    if not settings.PAGE_CACHE or request.method not in ("GET", "HEAD"):
+        return None
+    path = request.path
+    if path.startswith(SKIPPED) or path.startswith(f"/{settings.ADMIN_PATH}"):
+        return None
+    # Editors (anyone with a session) see drafts and their own pages; nothing is kept for them.
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META:
+        return None
+    # The query as the views read it, in a fixed order of names, without campaign parameters.
+    query = [(n, v) for n, values in request.GET.lists() if not tracking(n) for v in values]
+    query.sort(key=lambda pair: pair[0])
+    address = f"{request.scheme}://{request.get_host()}{path}?{urlencode(query)}"
+    if not get_language_from_path(path):
+        # A language-neutral address answers in the reader's language (cookie, Accept-Language).
+        address += f"#{get_language_from_request(request)}"
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"page:{release()}:{digest}"
+
+
+def tracking(parameter: str) -> bool:
+    """Campaign parameters that job boards add to links (utm_source…): no page reads them, so a
+    link with them is the same page as without."""
+    return parameter.startswith("utm_") or parameter in ("fbclid", "gclid", "msclkid")
+
+
+def fragment(request, name: str, parts: tuple, render: Callable[[], object]):
+    """A part of a page, rendered once per content version and kept in the cache: pages the page
+    cache does not answer (editors', new addresses, the first after a change) reuse it."""
+    if not settings.PAGE_CACHE:
+        return render()
+    parts = (request.scheme, request.get_host(), get_language(), *parts)
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    key = f"part:{name}:{release()}:{request_version(request)}:{digest}"
+    try:
+        kept = cache.get(key)
+    except Exception:  # noqa: BLE001
+        logger.warning("page cache unavailable", exc_info=True)
+        return render()
+    if kept is None:
+        kept = render()
+        try:
+            cache.set(key, kept, settings.PAGE_CACHE_SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("page cache unavailable", exc_info=True)
+    return kept
+
+
+def storable(response) -> bool:
+    cache_control = response.get("Cache-Control", "")
+    # Kept pages are found by address and, for language-neutral addresses, the reader's language
+    # (key_for): a response that depends on any other request header is not kept. Cookie: readers
+    # without a session all get the same page.
+    varies = {name.strip().lower() for name in response.get("Vary", "").split(",") if name.strip()}
+    return (
+        not varies - {"cookie", "accept-encoding", "accept-language"}
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )
+
+
+def get(request, key: str) -> HttpResponse | None:
+    """The page kept under `key`, if it was rendered from the current content version.
+
+    Reads the version too (request.content_version). With a shared cache both come in one round
+    trip; the database is read only when the cache lacks the version. A database error propagates
+    (the 503 page); the cache server being away serves pages uncached.
+    """
+    kept = version = None
+    if settings.REDIS_URL:
+        try:
+            found = cache.get_many([VERSION_KEY, key])
+        except Exception:  # noqa: BLE001
+            logger.warning("page cache unavailable", exc_info=True)
+            found = {}
+        version, kept = found.get(VERSION_KEY), found.get(key)
+        if version is None:
+            version = _share_stored_version()
+    else:
+        version = current_version()
+        try:
+            kept = cache.get(key)
+        except Exception:  # noqa: BLE001
+            logger.warning("page cache unavailable", exc_info=True)
+    request.content_version = version
+    if kept is None or kept[0] != version:
+        return None
+    _version, status, headers, content = kept
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+def put(request, key: str, response) -> None:
+    """Keep the response under `key`, with the content version read before it was rendered."""
+    if not response.has_header("ETag"):
+        set_response_etag(response)  # once, rather than on every hit
+    headers = [(name, value) for name, value in response.items() if name != "X-Cache"]
+    kept = (request_version(request), response.status_code, headers, response.content)
+    try:
+        cache.set(key, kept, settings.PAGE_CACHE_SECONDS)
+    except Exception:  # noqa: BLE001
+        logger.warning("page cache unavailable", exc_info=True)

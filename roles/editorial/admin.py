@@ -1,0 +1,445 @@
+"""The editors' admin: every text in language tabs, and per-language completeness at a glance."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db import models
+from django.forms.models import BaseInlineFormSet
+from django.template.response import TemplateResponse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import (
+    TabbedTranslationAdmin,
+    TranslationStackedInline,
+)
+from modeltranslation.utils import build_localized_fieldname
+from reversion.admin import VersionAdmin
+
+from roles.completeness import missing_fields
+from roles.editorial.workflow import (
+    EditorialAdminMixin,
+    EditorialInlineMixin,
+    may_edit_structure,
+    translation_status,
+)
+from roles.models import (
+    Duty,
+    Quality,
+    Role,
+    RoleQuality,
+    RoleScenario,
+    RoleVersion,
+    Scenario,
+    SeedRecord,
+    Source,
+    Workplace,
+)
+from roles.models.content import PARKING
+from roles.slugs import remember_former_slug
+from roles.versions import publishing
+
+admin.site.site_header = _("Customer service knowledge base")
+admin.site.site_title = _("Knowledge base admin")
+admin.site.index_title = _("Content and translations")
+
+
+def localized(*fields: str) -> list[str]:
+    """The per-language columns of translated fields, for search_fields."""
+    return [
+        build_localized_fieldname(field, code)
+        for field in fields
+        for code, _name in settings.LANGUAGES
+    ]
+
+
+def language_column(code: str, name):
+    """A list column: the state of the object's texts in this language, the most urgent first."""
+
+    @admin.display(description=name)
+    def column(obj):
+        missing = missing_fields(obj, code)
+        if missing:
+            text = ngettext("%(count)d text missing", "%(count)d texts missing", len(missing))
+            return format_html(
+                '<span class="kb-badge kb-badge--missing" title="{}">✘ {}</span>',
+                ", ".join(missing),
+                text % {"count": len(missing)},
+            )
+        states = [
+            status.state
+            for (_obj, _field, language), status in translation_status.statuses([obj]).items()
+            if language == code
+        ]
+        outdated = states.count(translation_status.OUTDATED)
+        if outdated:
+            text = ngettext("%(count)d text outdated", "%(count)d texts outdated", outdated)
+            return format_html(
+                '<span class="kb-badge kb-badge--outdated">⚠ {}</span>', text % {"count": outdated}
+            )
+        if states and all(state == translation_status.REVIEWED for state in states):
+            return format_html(
+                '<span class="kb-badge kb-badge--reviewed">✔ {}</span>', _("reviewed")
+            )
+        return format_html(
+            '<span class="kb-badge kb-badge--unreviewed">✔ {}</span>', _("unreviewed")
+        )
+
+    column.__name__ = f"complete_{code}"
+    return column
+
+
+class MissingInLanguageFilter(admin.SimpleListFilter):
+    title = _("missing in")
+    parameter_name = "missing_in"
+
+    def lookups(self, request, model_admin):
+        return settings.LANGUAGES
+
+    def queryset(self, request, queryset):
+        if self.value() in dict(settings.LANGUAGES):
+            return queryset.missing_in(self.value())
+        return queryset
+
+
+class ContentAdmin(EditorialAdminMixin, VersionAdmin, TabbedTranslationAdmin):
+    """Tabs per language, completeness columns, the "missing in" filter, review state, history."""
+
+    list_filter = [MissingInLanguageFilter]
+    readonly_fields = ["created_at", "updated_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    class Media:
+        css = {"all": ["admin/kb-admin.css"]}
+        js = ["admin/kb-status-tabs.js"]
+
+    def get_list_display(self, request):
+        columns = [language_column(code, name) for code, name in settings.LANGUAGES]
+        return [*super().get_list_display(request), *columns]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "slug" in form.changed_data:
+            # The old address keeps working: it answers 301 to the new one.
+            remember_former_slug(obj=obj, former=form.initial.get("slug", ""))
+
+
+class OrderedInlineFormSet(BaseInlineFormSet):
+    """Rows with a place within their role (duties, and the role's qualities and scenarios).
+
+    A new row left at the default place goes to the end, and rows may swap places, which the
+    database's uniqueness rule would refuse if they were saved one by one.
+    """
+
+    def clean(self):
+        # New rows left at the default place go to the end, in the order they were added;
+        # then the formset's own check refuses two rows in one place.
+        rows = [form for form in self.forms if hasattr(form, "cleaned_data")]
+        orders = [
+            form.cleaned_data.get("order") or 0
+            for form in rows
+            if form.instance.pk or "order" in form.changed_data
+        ]
+        last = max(orders, default=0)
+        for form in rows:
+            if not form.instance.pk and form.has_changed() and "order" not in form.changed_data:
+                last += 1
+                form.cleaned_data["order"] = form.instance.order = last
+        super().clean()
+
+    def save(self, commit=True):
+        if commit:
+            # Park the rows that move (or go) on free places first, then save them.
+            parking = PARKING
+            for form in self.initial_forms:
+                if self._should_delete_form(form) or "order" in form.changed_data:
+                    parking += 1
+                    self.model.objects.filter(pk=form.instance.pk).update(order=parking)
+        return super().save(commit)
+
+
+class DutyInline(EditorialInlineMixin, TranslationStackedInline):
+    model = Duty
+    formset = OrderedInlineFormSet
+    extra = 0
+    fields = ["order", "key", "text", "origin", "sources", "edit_token"]
+    filter_horizontal = ["sources"]
+    ordering = ["order"]
+
+
+class RoleQualityInline(EditorialInlineMixin, TranslationStackedInline):
+    model = RoleQuality
+    formset = OrderedInlineFormSet
+    extra = 0
+    fields = ["order", "quality", "note", "origin", "edit_token"]
+    ordering = ["order"]
+
+
+class QualityRoleInline(RoleQualityInline):
+    # Here the rows belong to different roles: their places are checked per role by the model.
+    formset = BaseInlineFormSet
+    fields = ["role", "order", "note", "origin", "edit_token"]
+    ordering = ["role__level"]
+
+
+class RoleScenarioInline(EditorialInlineMixin, admin.TabularInline):
+    model = RoleScenario
+    formset = OrderedInlineFormSet
+    extra = 0
+    fields = ["order", "scenario", "edit_token"]
+    ordering = ["order"]
+
+
+class ScenarioRoleInline(RoleScenarioInline):
+    formset = BaseInlineFormSet
+    fields = ["role", "order", "edit_token"]
+    ordering = ["role__level"]
+
+
+@admin.register(Role)
+class RoleAdmin(ContentAdmin):
+    list_display = ["title", "key", "level", "leads_to", "published"]
+    list_filter = ["published", MissingInLanguageFilter]
+    search_fields = ["key", *localized("title", "summary", "body")]
+    fieldsets = [
+        (None, {"fields": ["key", "title", "summary", "body", "career", "published"]}),
+        (_("Career ladder"), {"fields": ["level", "leads_to"]}),
+        (
+            _("Workplaces and occupation codes"),
+            {"fields": ["workplaces", "isco08", "esco_uri", "onet_soc"]},
+        ),
+        (_("Where the texts come from"), {"fields": ["origin", "sources"]}),
+        (_("History"), {"fields": ["created_at", "updated_at"]}),
+    ]
+    filter_horizontal = ["workplaces", "sources"]
+    inlines = [DutyInline, RoleQualityInline, RoleScenarioInline]
+
+    change_form_template = "admin/roles/role/change_form.html"
+    actions = ["publish_versions"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The key is in every permalink: set once, never changed.
+        readonly = super().get_readonly_fields(request, obj)
+        return [*readonly, "key"] if obj else readonly
+
+    def has_publish_permission(self, request):
+        return may_edit_structure(request.user)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["may_publish"] = self.has_publish_permission(request)
+        if obj is not None:
+            context["role_versions"] = RoleVersion.objects.of(obj.key).defer("content")
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        role = form.instance
+        # Publishing stores a version: on "Save and publish", or when the role is first shown.
+        wanted = "_publish" in request.POST or (role.published and "published" in form.changed_data)
+        if not wanted:
+            return
+        if not self.has_publish_permission(request):
+            self.message_user(request, _("You may not publish roles."), messages.ERROR)
+            return
+        self._publish(request, role, shown_again="published" in form.changed_data)
+
+    def _publish(self, request, role, *, shown_again: bool) -> None:
+        try:
+            version = publishing.publish(role, user=request.user)
+        except publishing.NothingToPublish as unchanged:
+            if shown_again:
+                message = _(
+                    "“%(role)s” is published again, as version %(number)d: it reads exactly as "
+                    "that version."
+                )
+            else:
+                message = _("“%(role)s” reads exactly as version %(number)d: no new version.")
+            self.message_user(
+                request, message % {"role": role, "number": unchanged.version.number}, messages.INFO
+            )
+            return
+        self.log_change(request, role, f"Published version {version.number}")
+        self.message_user(
+            request,
+            _("Published version %(number)d of “%(role)s”.")
+            % {"number": version.number, "role": role},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        permissions=["publish"], description=_("Publish a new version of the selected roles")
+    )
+    def publish_versions(self, request, queryset):
+        for role in queryset:
+            self._publish(request, role, shown_again=not role.published)
+
+
+@admin.register(Duty)
+class DutyAdmin(ContentAdmin):
+    list_display = ["text", "role", "order"]
+    list_filter = ["role", MissingInLanguageFilter]
+    list_select_related = ["role"]
+    search_fields = ["key", *localized("text")]
+    fields = ["role", "order", "key", "text", "origin", "sources", "created_at", "updated_at"]
+    filter_horizontal = ["sources"]
+
+
+@admin.register(Quality)
+class QualityAdmin(ContentAdmin):
+    list_display = ["name", "slug", "published"]
+    list_filter = ["published", MissingInLanguageFilter]
+    search_fields = ["slug", *localized("name", "description")]
+    fields = [
+        "slug",
+        "name",
+        "description",
+        "esco_skill_uri",
+        "published",
+        "origin",
+        "sources",
+        "created_at",
+        "updated_at",
+    ]
+    filter_horizontal = ["sources"]
+    inlines = [QualityRoleInline]
+
+
+@admin.register(Scenario)
+class ScenarioAdmin(ContentAdmin):
+    list_display = ["title", "slug", "published"]
+    list_filter = ["published", "roles", MissingInLanguageFilter]
+    search_fields = ["slug", *localized("title", "situation", "steps", "avoid")]
+    fields = [
+        "slug",
+        "title",
+        "situation",
+        "steps",
+        "avoid",
+        "published",
+        "origin",
+        "sources",
+        "created_at",
+        "updated_at",
+    ]
+    filter_horizontal = ["sources"]
+    inlines = [ScenarioRoleInline]
+
+
+@admin.register(Workplace)
+class WorkplaceAdmin(ContentAdmin):
+    list_display = ["name", "slug", "published"]
+    list_filter = ["published", MissingInLanguageFilter]
+    search_fields = ["slug", *localized("name", "description")]
+    fields = ["slug", "name", "description", "published", "origin", "sources"]
+    filter_horizontal = ["sources"]
+
+
+@admin.register(Source)
+class SourceAdmin(ContentAdmin):
+    list_display = ["title", "key", "language", "file"]
+    list_filter = ["language", MissingInLanguageFilter]
+    search_fields = ["key", "original_title", *localized("title")]
+    fields = ["key", "language", "file", "original_title", "title", "origin"]
+    readonly_fields = []
+
+
+@admin.register(SeedRecord)
+class SeedRecordAdmin(admin.ModelAdmin):
+    """What the seed loader last wrote: read only, for finding out why a value was kept."""
+
+    list_display = ["kind", "key", "loaded_at"]
+    list_filter = ["kind"]
+    search_fields = ["key"]
+    readonly_fields = ["kind", "key", "fingerprints", "loaded_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it withdrawn?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Kept with the version, for the history."),
+    )
+
+
+@admin.register(RoleVersion)
+class RoleVersionAdmin(admin.ModelAdmin):
+    """Published versions: read-only, never deleted; an editor may withdraw one."""
+
+    list_display = ["__str__", "number", "published_at", "published_by", "withdrawn_at"]
+    list_filter = ["role_key", ("withdrawn_at", admin.EmptyFieldListFilter)]
+    fields = [
+        "role_key",
+        "number",
+        "public_link",
+        "published_at",
+        "published_by",
+        "withdrawn_at",
+        "withdrawn_by",
+        "withdrawal_reason",
+    ]
+    readonly_fields = fields
+    actions = ["withdraw"]
+
+    @admin.display(description=_("page"))
+    def public_link(self, obj):
+        url = obj.get_absolute_url()
+        return format_html('<a href="{}">{}</a>', url, url)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_publish_permission(self, request):
+        return may_edit_structure(request.user)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(permissions=["publish"], description=_("Withdraw the selected versions"))
+    def withdraw(self, request, queryset):
+        """Ask why first: the reason is kept with each version and in the admin log."""
+        versions = list(queryset.filter(withdrawn_at=None))
+        form = WithdrawForm(request.POST if "confirm" in request.POST else None)
+        if not versions:
+            self.message_user(request, _("Those versions are already withdrawn."), messages.INFO)
+            return None
+        if form.is_valid():
+            for version in versions:
+                publishing.withdraw(version, user=request.user, reason=form.cleaned_data["reason"])
+                self.log_change(
+                    request, version, f"Withdrawn: {form.cleaned_data['reason'].strip()}"
+                )
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d version withdrawn: its links now answer 410 Gone.",
+                    "%(count)d versions withdrawn: their links now answer 410 Gone.",
+                    len(versions),
+                )
+                % {"count": len(versions)},
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Withdraw published versions"),
+            "opts": self.opts,
+            "versions": versions,
+            "form": form,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/roles/roleversion/withdraw.html", context)

@@ -1,0 +1,413 @@
+"""Files for translators' own tools: export content texts to PO (or XLIFF 2.0), import PO back.
+
+One entry per text that has a source (default-language) text: msgctxt `<identifier>:<field>`
+(roles/identifiers.py), msgid the source text, msgstr the translation. The status of the
+translation is in a translator comment (`# status: outdated`), and outdated translations are
+`fuzzy`, so that tools show them as needing work. An extracted comment keeps the fingerprint of
+the source text (`#. source-fingerprint: …`): an import refuses a file whose source texts changed
+since it was exported, since its translations were made against other texts.
+
+An import changes all or nothing: any error (malformed file, unknown identifier or field, changed
+source text, a text the database would refuse) changes nothing. Imported texts are unreviewed.
+"""
+
+import re
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+import reversion
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext as _
+from modeltranslation.utils import build_localized_fieldname
+
+from roles.completeness import text_fields
+from roles.editorial import identifiers, translation_status
+from roles.editorial.translation_status import MISSING, OUTDATED, REVIEWED, UNREVIEWED
+from roles.languages import languages
+from roles.models import Duty, Origin, RoleQuality
+from roles.texts import clean_text
+
+# What an export can be limited to: the states a translator has work in.
+ONLY = (MISSING, OUTDATED, UNREVIEWED)
+FORMATS = ("po", "xliff")
+PROJECT = "Customer service roles (content)"
+FINGERPRINT = re.compile(r"source-fingerprint:\s*([0-9a-f]{16})")
+# The translation as exported: an import must not overwrite a text changed in admin since.
+TARGET_FINGERPRINT = re.compile(r"target-fingerprint:\s*([0-9a-f]{16})")
+# What identifiers.identify() reads besides the object itself.
+RELATED = {Duty: ("role",), RoleQuality: ("role", "quality")}
+XLIFF_STATES = {
+    MISSING: "initial",
+    OUTDATED: "initial",
+    UNREVIEWED: "translated",
+    REVIEWED: "reviewed",
+}
+XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
+
+
+class TranslationFileError(Exception):
+    """A file that cannot be imported; `errors` says why, one line per problem."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One text to translate: a field of an object, in the source and the target language."""
+
+    obj: models.Model
+    field: str
+    context: str
+    source: str
+    target: str
+    state: str
+
+
+@dataclass(frozen=True)
+class Change:
+    identifier: str
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class ImportReport:
+    language: str
+    dry_run: bool
+    changes: list[Change] = field(default_factory=list)
+    # Translations kept as they are, but no longer outdated: the translator checked them
+    # against the new source text (an outdated entry imported without its fuzzy flag).
+    confirmed: list[str] = field(default_factory=list)
+    fuzzy: list[str] = field(default_factory=list)
+    empty: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def applied(self) -> bool:
+        return not self.dry_run and bool(self.changes or self.confirmed)
+
+
+def translation_languages() -> list[str]:
+    """The languages files are made for: every language but the default (the source)."""
+    return [code for code in languages() if code != settings.LANGUAGE_CODE]
+
+
+def _check_language(language: str) -> None:
+    if language not in translation_languages():
+        allowed = ", ".join(translation_languages())
+        raise ValueError(
+            _(
+                "Cannot make a translation file for %(language)r: the languages are %(allowed)s "
+                "(%(source)s is the source language)."
+            )
+            % {"language": language, "allowed": allowed, "source": settings.LANGUAGE_CODE}
+        )
+
+
+def _objects() -> dict[str, models.Model]:
+    """Every object with translated texts, by identifier, in the order editors think of them."""
+    return {
+        identifiers.identify(obj): obj
+        for model in translation_status.TRANSLATED_MODELS
+        for obj in model.objects.select_related(*RELATED.get(model, ()))
+    }
+
+
+def units(*, language: str, only: str | None = None) -> list[Unit]:
+    """The texts of `language` that have a source text, limited to one state if `only`."""
+    _check_language(language)
+    if only is not None and only not in ONLY:
+        raise ValueError(
+            _("Cannot export only %(only)r: choose one of %(choices)s.")
+            % {"only": only, "choices": ", ".join(ONLY)}
+        )
+    objects = _objects()
+    every = translation_status.statuses(objects.values())
+    result = []
+    for identifier, obj in objects.items():
+        for name in text_fields(type(obj)):
+            source = translation_status.value(obj, name, settings.LANGUAGE_CODE)
+            status = every.get((obj, name, language))
+            if not source or status is None or (only and status.state != only):
+                continue
+            result.append(
+                Unit(
+                    obj=obj,
+                    field=name,
+                    context=f"{identifier}:{name}",
+                    source=clean_text(source),
+                    target=clean_text(translation_status.value(obj, name, language)),
+                    state=status.state,
+                )
+            )
+    return result
+
+
+def export_po(*, language: str, only: str | None = None) -> polib.POFile:
+    """A PO file of the texts of `language` (ValueError for the default or an unknown one)."""
+    found = units(language=language, only=only)
+    now = timezone.now().strftime("%Y-%m-%d %H:%M%z")
+    po = polib.POFile(wrapwidth=0)
+    po.metadata = {
+        "Project-Id-Version": PROJECT,
+        "POT-Creation-Date": now,
+        "PO-Revision-Date": now,
+        "Last-Translator": "",
+        "Language-Team": get_language_info(language)["name"],
+        "Language": language,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "X-Source-Language": settings.LANGUAGE_CODE,
+    }
+    for unit in found:
+        po.append(
+            polib.POEntry(
+                msgctxt=unit.context,
+                msgid=unit.source,
+                msgstr=unit.target,
+                flags=["fuzzy"] if unit.state == OUTDATED else [],
+                tcomment=f"status: {unit.state}",
+                comment=(
+                    f"source-fingerprint: {translation_status.fingerprint(unit.source)}\n"
+                    f"target-fingerprint: {translation_status.fingerprint(unit.target)}"
+                ),
+            )
+        )
+    return po
+
+
+def export_xliff(*, language: str, only: str | None = None) -> str:
+    """The same texts as export_po, as an XLIFF 2.0 document.
+
+    XLIFF ids are NMTOKENs (no "/"), so a unit's `name` holds the PO msgctxt and its id is the
+    msgctxt with "/" written as ".".
+    """
+    found = units(language=language, only=only)
+    ET.register_namespace("", XLIFF_NS)
+    root = ET.Element(
+        f"{{{XLIFF_NS}}}xliff",
+        {"version": "2.0", "srcLang": settings.LANGUAGE_CODE, "trgLang": language},
+    )
+    file = ET.SubElement(root, f"{{{XLIFF_NS}}}file", {"id": "content"})
+    for unit in found:
+        element = ET.SubElement(
+            file,
+            f"{{{XLIFF_NS}}}unit",
+            {"id": unit.context.replace("/", "."), "name": unit.context},
+        )
+        notes = ET.SubElement(element, f"{{{XLIFF_NS}}}notes")
+        ET.SubElement(notes, f"{{{XLIFF_NS}}}note", {"category": "status"}).text = unit.state
+        ET.SubElement(
+            notes, f"{{{XLIFF_NS}}}note", {"category": "source-fingerprint"}
+        ).text = translation_status.fingerprint(unit.source)
+        segment = ET.SubElement(
+            element, f"{{{XLIFF_NS}}}segment", {"state": XLIFF_STATES[unit.state]}
+        )
+        ET.SubElement(segment, f"{{{XLIFF_NS}}}source").text = unit.source
+        if unit.target:
+            ET.SubElement(segment, f"{{{XLIFF_NS}}}target").text = unit.target
+    ET.indent(root)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{ET.tostring(root, encoding="unicode")}\n'
+
+
+def _parse(path_or_text: Path | str) -> polib.POFile:
+    """A Path is read as a file, a str is the file's text."""
+    try:
+        text = (
+            path_or_text.read_text(encoding="utf-8-sig")
+            if isinstance(path_or_text, Path)
+            else path_or_text
+        )
+    except UnicodeDecodeError:
+        raise TranslationFileError([_("The file is not UTF-8 text.")]) from None
+    # polib reads a string naming an existing file as that file: a text always ends a line.
+    if not text.endswith("\n"):
+        text += "\n"
+    try:
+        return polib.pofile(text, wrapwidth=0)
+    except (OSError, ValueError) as error:
+        raise TranslationFileError(
+            [_("The file is not a valid PO file: %(error)s.") % {"error": error}]
+        ) from None
+
+
+def file_language(po: polib.POFile) -> str:
+    """The language a PO file is for, from its Language header (el, el_GR and el-GR are el)."""
+    header = po.metadata.get("Language", "").strip()
+    code = re.split(r"[_-]", header)[0].lower()
+    if code not in translation_languages():
+        allowed = ", ".join(translation_languages())
+        problem = (
+            _("The file's Language header is %(header)r") % {"header": header}
+            if header
+            else _("The file has no Language header")
+        )
+        raise TranslationFileError(
+            [
+                _(
+                    "%(problem)s: it must be one of %(allowed)s (%(source)s is the source "
+                    "language, never imported)."
+                )
+                % {"problem": problem, "allowed": allowed, "source": settings.LANGUAGE_CODE}
+            ]
+        )
+    return code
+
+
+def read_language(*, path_or_text: Path | str) -> str:
+    """The language of a file, to check who may import it before reading the rest."""
+    return file_language(_parse(path_or_text))
+
+
+def _fingerprint_in(entry: polib.POEntry) -> str | None:
+    found = FINGERPRINT.search(f"{entry.comment}\n{entry.tcomment}")
+    return found.group(1) if found else None
+
+
+def short(text: str, length: int = 60) -> str:
+    """A text on one line, cut to `length` characters, for reports."""
+    text = " ".join(text.split())
+    return text if len(text) <= length else f"{text[: length - 1]}…"
+
+
+def _check_entries(po: polib.POFile, report: ImportReport, objects: dict) -> None:
+    """Fill the report with what the file would change; TranslationFileError if it can't."""
+    language, errors, seen = report.language, [], set()
+    every = translation_status.statuses(objects.values())
+    for entry in po:
+        if entry.obsolete:
+            continue
+        where = _("line %(number)d") % {"number": entry.linenum}
+        if not entry.msgctxt:
+            errors.append(
+                _("%(where)s: no msgctxt (identifier) for %(text)r.")
+                % {"where": where, "text": short(entry.msgid)}
+            )
+            continue
+        identifier, _sep, name = entry.msgctxt.rpartition(":")
+        obj = objects.get(identifier)
+        if obj is None:
+            errors.append(
+                _("%(where)s: unknown identifier %(identifier)r.")
+                % {"where": where, "identifier": identifier or entry.msgctxt}
+            )
+            continue
+        if name not in text_fields(type(obj)):
+            errors.append(
+                _("%(where)s: %(identifier)s has no translated text %(field)r.")
+                % {"where": where, "identifier": identifier, "field": name}
+            )
+            continue
+        if entry.msgctxt in seen:
+            errors.append(
+                _("%(where)s: %(context)s appears twice.")
+                % {"where": where, "context": entry.msgctxt}
+            )
+            continue
+        seen.add(entry.msgctxt)
+        source = translation_status.value(obj, name, settings.LANGUAGE_CODE)
+        recorded = _fingerprint_in(entry)
+        if entry.msgid != clean_text(source) or (
+            recorded and recorded != translation_status.fingerprint(source)
+        ):
+            errors.append(
+                _(
+                    "%(where)s: the source text of %(context)s changed since the file was "
+                    "exported (now %(text)r): export it again and merge the file with it."
+                )
+                % {"where": where, "context": entry.msgctxt, "text": short(source)}
+            )
+            continue
+        if "fuzzy" in entry.flags:
+            report.fuzzy.append(entry.msgctxt)
+            continue
+        new = clean_text(entry.msgstr)
+        if not new:
+            report.empty.append(entry.msgctxt)
+            continue
+        old = translation_status.value(obj, name, language)
+        if new == clean_text(old):
+            status = every.get((obj, name, language))
+            if status is not None and status.state == OUTDATED:
+                report.confirmed.append(entry.msgctxt)
+            else:
+                report.unchanged += 1
+            continue
+        exported = TARGET_FINGERPRINT.search(f"{entry.comment}\n{entry.tcomment}")
+        if exported and exported[1] != translation_status.fingerprint(old):
+            errors.append(
+                _(
+                    "%(where)s: the translation of %(context)s was changed after the file was "
+                    "exported (now %(text)r): export it again so that no change is lost."
+                )
+                % {"where": where, "context": entry.msgctxt, "text": short(old)}
+            )
+            continue
+        column = build_localized_fieldname(name, language)
+        try:
+            obj._meta.get_field(column).clean(new, obj)
+        except ValidationError as error:
+            errors.append(
+                _("%(where)s: %(context)s: %(problem)s")
+                % {"where": where, "context": entry.msgctxt, "problem": " ".join(error.messages)}
+            )
+            continue
+        report.changes.append(Change(identifier, name, old, new))
+    if errors:
+        raise TranslationFileError(errors)
+
+
+def _apply(changes, confirmed, language, objects, user) -> None:
+    """Write the changes, each object once, and record the texts as unreviewed."""
+    by_object: dict[str, list[str]] = defaultdict(list)
+    for change in changes:
+        obj = objects[change.identifier]
+        setattr(obj, build_localized_fieldname(change.field, language), change.new)
+        by_object[change.identifier].append(change.field)
+    for identifier, names in by_object.items():
+        obj = objects[identifier]
+        columns = [build_localized_fieldname(name, language) for name in names]
+        # The texts are now the translators' own: no longer stated from a source article.
+        origin = build_localized_fieldname("origin", language)
+        if hasattr(obj, origin):
+            setattr(obj, origin, Origin.TEAM)
+            columns.append(origin)
+        # updated_at moves too: admin forms opened before the import then refuse to overwrite it.
+        auto = [f.name for f in obj._meta.concrete_fields if getattr(f, "auto_now", False)]
+        obj.save(update_fields=columns + auto)
+        translation_status.record_written(obj, [(name, language) for name in names], user=user)
+    for context in confirmed:
+        identifier, _sep, name = context.rpartition(":")
+        translation_status.record_written(objects[identifier], [(name, language)], user=user)
+
+
+def import_po(*, path_or_text: Path | str, dry_run: bool, user=None) -> ImportReport:
+    """Check a PO file against the database and, unless `dry_run`, apply it in one transaction.
+
+    A Path is read as a file, a str is the file's text. Raises TranslationFileError (and changes
+    nothing) if anything in the file is wrong.
+    """
+    po = _parse(path_or_text)
+    language = file_language(po)
+    report = ImportReport(language=language, dry_run=dry_run)
+    with transaction.atomic():
+        objects = _objects()
+        _check_entries(po, report, objects)
+        if not dry_run and (report.changes or report.confirmed):
+            with reversion.create_revision(atomic=False):
+                if user is not None and user.is_authenticated:
+                    reversion.set_user(user)
+                reversion.set_comment(f"Imported {language} translations from a PO file.")
+                _apply(report.changes, report.confirmed, language, objects, user)
+    return report

@@ -1,0 +1,212 @@
+"""The state of every translated text: missing, unreviewed, reviewed or outdated.
+
+- missing: the text is empty in that language (and written in another);
+- unreviewed: written or imported, not checked (the default for a text with no TextStatus row);
+- reviewed: checked by a reviewer of that language;
+- outdated: the default-language (source) text changed after the translation was written or
+  reviewed. Each TextStatus keeps the fingerprint of the source text it was made against, so this
+  is worked out, per field, by comparing fingerprints: no signal can miss it.
+
+Texts in the default language are the source: they are unreviewed or reviewed, never outdated.
+"""
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+from modeltranslation.utils import build_localized_fieldname
+
+from roles.completeness import text_fields
+from roles.languages import languages
+from roles.models import Duty, Quality, Role, RoleQuality, Scenario, Source, TextStatus, Workplace
+
+MISSING, UNREVIEWED, REVIEWED, OUTDATED = "missing", "unreviewed", "reviewed", "outdated"
+STATES = (MISSING, OUTDATED, UNREVIEWED, REVIEWED)
+# The models whose texts are translated, in the order editors think of them.
+TRANSLATED_MODELS = (Role, Duty, Quality, RoleQuality, Scenario, Workplace, Source)
+
+
+def fingerprint(text: str | None) -> str:
+    normalised = "\n".join(
+        line.rstrip() for line in (text or "").replace("\r\n", "\n").strip().split("\n")
+    )
+    return hashlib.sha256(normalised.encode()).hexdigest()[:16]
+
+
+def value(obj: models.Model, field: str, language: str) -> str:
+    return getattr(obj, build_localized_fieldname(field, language)) or ""
+
+
+@dataclass(frozen=True)
+class Status:
+    state: str
+    changed_at: object = None
+    changed_by: object = None
+
+
+def _rows(objects: list[models.Model]) -> dict:
+    """The TextStatus rows of these objects (one query per model), by (pk, field, language)."""
+    by_model = defaultdict(list)
+    for obj in objects:
+        by_model[type(obj)].append(obj.pk)
+    rows = {}
+    for model, pks in by_model.items():
+        kind = ContentType.objects.get_for_model(model)
+        for row in TextStatus.objects.filter(content_type=kind, object_id__in=pks).select_related(
+            "changed_by"
+        ):
+            rows[model, row.object_id, row.field, row.language] = row
+    return rows
+
+
+def _state(obj, field, language, row) -> Status:
+    text = value(obj, field, language)
+    if not text:
+        return Status(MISSING)
+    if row is None or (row.text_fingerprint and row.text_fingerprint != fingerprint(text)):
+        return Status(UNREVIEWED)
+    if language != settings.LANGUAGE_CODE and row.source_fingerprint != fingerprint(
+        value(obj, field, settings.LANGUAGE_CODE)
+    ):
+        return Status(OUTDATED, row.changed_at, row.changed_by)
+    return Status(row.state, row.changed_at, row.changed_by)
+
+
+def statuses(objects: Iterable[models.Model]) -> dict:
+    """{(obj, field, language): Status} for every text of these objects, in a query per model.
+
+    A text empty in every language is left out: there is nothing to translate.
+    """
+    objects = list(objects)
+    rows = _rows(objects)
+    result = {}
+    for obj in objects:
+        for field in text_fields(type(obj)):
+            if not any(value(obj, field, code) for code in languages()):
+                continue
+            for code in languages():
+                row = rows.get((type(obj), obj.pk, field, code))
+                result[obj, field, code] = _state(obj, field, code, row)
+    return result
+
+
+def status_of(obj: models.Model, field: str, language: str) -> str:
+    return statuses([obj]).get((obj, field, language), Status(MISSING)).state
+
+
+@transaction.atomic
+def record_written(obj: models.Model, texts: Iterable[tuple[str, str]], *, user=None) -> None:
+    """Texts (field, language) of `obj` were written or changed: they are unreviewed, made
+    against the current source text."""
+    _record(obj, texts, state=TextStatus.State.UNREVIEWED, user=user)
+
+
+@transaction.atomic
+def mark_reviewed(obj: models.Model, language: str, *, user=None, fields=None) -> int:
+    """Mark the non-empty texts of `obj` in `language` reviewed; return how many."""
+    fields = [f for f in (fields or text_fields(type(obj))) if value(obj, f, language)]
+    _record(obj, [(f, language) for f in fields], state=TextStatus.State.REVIEWED, user=user)
+    return len(fields)
+
+
+def _record(obj, texts, *, state, user) -> None:
+    texts = list(texts)
+    if not texts:
+        return
+    kind = ContentType.objects.get_for_model(obj)
+    changed_by = user if user is not None and user.is_authenticated else None
+    existing = {
+        (row.field, row.language): row
+        for row in TextStatus.objects.filter(content_type=kind, object_id=obj.pk)
+    }
+    new, updated = [], []
+    for field, language in texts:
+        source = fingerprint(value(obj, field, settings.LANGUAGE_CODE))
+        row = existing.get((field, language))
+        if row is None:
+            row = TextStatus(content_type=kind, object_id=obj.pk, field=field, language=language)
+            new.append(row)
+        else:
+            updated.append(row)
+        row.state, row.source_fingerprint, row.changed_by = state, source, changed_by
+        row.text_fingerprint = fingerprint(value(obj, field, language))
+        row.changed_at = timezone.now()
+    TextStatus.objects.bulk_create(new)
+    TextStatus.objects.bulk_update(
+        updated, ["state", "source_fingerprint", "text_fingerprint", "changed_by", "changed_at"]
+    )
+
+
+def texts_in(model: type[models.Model], columns: Iterable[str]) -> list[tuple[str, str]]:
+    """The (field, language) texts that these column names hold (none for untranslated models)."""
+    if model not in TRANSLATED_MODELS:
+        return []
+    by_column = {
+        build_localized_fieldname(field, code): (field, code)
+        for field in text_fields(model)
+        for code in languages()
+    }
+    return [by_column[column] for column in columns if column in by_column]
+
+
+def changed_texts(before: dict[str, str], obj: models.Model) -> list[tuple[str, str]]:
+    """The (field, language) texts of `obj` that differ from `before` ({column: text})."""
+    changed = []
+    for field in text_fields(type(obj)):
+        for code in languages():
+            column = build_localized_fieldname(field, code)
+            if column in before and fingerprint(before[column]) != fingerprint(
+                value(obj, field, code)
+            ):
+                changed.append((field, code))
+    return changed
+
+
+def snapshot(obj: models.Model) -> dict[str, str]:
+    """Every translated text of `obj`, by column, to compare with after a save."""
+    return {
+        build_localized_fieldname(field, code): value(obj, field, code)
+        for field in text_fields(type(obj))
+        for code in languages()
+    }
+
+
+@dataclass
+class LanguageReport:
+    language: str
+    total: int
+    counts: dict[str, int]
+    missing: list
+    outdated: list
+
+    def percent(self, state: str) -> int:
+        return round(100 * self.counts.get(state, 0) / self.total) if self.total else 0
+
+    @property
+    def complete(self) -> int:
+        return 100 - self.percent(MISSING) if self.total else 0
+
+
+def dashboard() -> list[LanguageReport]:
+    """Per language: how many texts are missing, unreviewed, reviewed and outdated, and which."""
+    objects = [obj for model in TRANSLATED_MODELS for obj in model.objects.all()]
+    every = statuses(objects)
+    reports = []
+    for code in languages():
+        counts: dict[str, int] = defaultdict(int)
+        missing, outdated = [], []
+        for (obj, field, language), status in every.items():
+            if language != code:
+                continue
+            counts[status.state] += 1
+            if status.state == MISSING:
+                missing.append((obj, field))
+            elif status.state == OUTDATED:
+                outdated.append((obj, field))
+        reports.append(LanguageReport(code, sum(counts.values()), dict(counts), missing, outdated))
+    return reports

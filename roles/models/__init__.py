@@ -1,0 +1,48 @@
+"""The content of the knowledge base; every text is a translated field (roles/translation.py)."""
+
+from roles.models.content import (
+    Content,
+    Duty,
+    Origin,
+    Quality,
+    Role,
+    RoleKey,
+    RoleQuality,
+    RoleScenario,
+    Scenario,
+    Source,
+    Workplace,
+)
+from roles.models.records import FormerSlug, SeedRecord, TextStatus
+from roles.models.versions import RoleVersion, VersionText
+
+# Each kind of content object by the name that files, the search index and the API call it.
+KINDS = {
+    "role": Role,
+    "duty": Duty,
+    "quality": Quality,
+    "rolequality": RoleQuality,
+    "scenario": Scenario,
+    "workplace": Workplace,
+    "source": Source,
+}
+
+__all__ = [
+    "KINDS",
+    "Content",
+    "Duty",
+    "FormerSlug",
+    "Origin",
+    "Quality",
+    "Role",
+    "RoleKey",
+    "RoleQuality",
+    "RoleScenario",
+    "RoleVersion",
+    "Scenario",
+    "SeedRecord",
+    "Source",
+    "TextStatus",
+    "VersionText",
+    "Workplace",
+]

@@ -1,0 +1,144 @@
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import (
+    override,
+)
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_safe
+
+from kb.api import views as api
+from kb.http.views import error_page
+from roles.models import Role, RoleVersion
+from roles.sharing import embeds, og_image
+from roles.texts import text
+from roles.versions import pinned
+from roles.views.pages import reverse_permalink
+from roles.views.versions import version_or_404
+
+
+@require_safe
+@xframe_options_exempt
+def embed_role(request, key):
+    """The role's card for an iframe in a job posting (the cards are the only pages other sites
+    may frame)."""
+    try:
+        language, negotiated = api.choose_language(request)
+    except api.ApiError:
+        return error_page(request, 400)
+    with override(language):
+        # Editors previewing a draft see its card too, as they see its page.
+        roles = Role.objects.visible_to(request.user).with_content()
+        role = get_object_or_404(roles, key=key)
+        context = {
+            "role": role,
+            "duties": role.duties.all()[:5],
+            "qualities": [link.quality for link in role.role_qualities.all()[:5]],
+            "page_url": request.build_absolute_uri(role.get_absolute_url()),
+            "meta_title": text(role, "title").value,
+        }
+        response = render(request, "embed/role_card.html", context)
+    if not role.published:
+        _private(response)
+    return _framable(response, negotiated)
+
+
+def _private(response):
+    """A draft's preview, for the editor who asked: for no one else's cache."""
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+@require_safe
+@xframe_options_exempt
+def embed_role_version(request, key, number):
+    """A published version's card for an iframe: it shows the role as published then, and never
+    changes. A withdrawn version's card says so (410)."""
+    try:
+        language, negotiated = api.choose_language(request)
+    except api.ApiError:
+        return error_page(request, 400)
+    version = version_or_404(key, number)
+    with override(language):
+        if version.withdrawn:
+            current = RoleVersion.objects.current_of(key)
+            context = {
+                "version": version,
+                "page_url": (
+                    request.build_absolute_uri(current.get_absolute_url()) if current else ""
+                ),
+            }
+            response = render(request, "embed/version_withdrawn.html", context, status=410)
+            return _framable(response, negotiated)
+        shown = pinned.PinnedRole.of(version, pinned.load([version]), live=set())
+        context = {
+            "role": shown.role,
+            "version": version,
+            "duties": shown.duties[:5],
+            "qualities": [quality for quality, _note in shown.qualities[:5]],
+            "page_url": request.build_absolute_uri(version.get_absolute_url()),
+            "meta_title": shown.role.title,
+        }
+        response = render(request, "embed/role_card.html", context)
+    return _framable(response, negotiated)
+
+
+def _framable(response, negotiated: bool):
+    # django-csp: this page's policy lets the sites in EMBED_FRAME_ANCESTORS frame it.
+    response._csp_replace = {"frame-ancestors": settings.EMBED_FRAME_ANCESTORS}
+    if negotiated:
+        patch_vary_headers(response, ["Accept-Language"])
+    return response
+
+
+@require_safe
+def oembed(request):
+    """oEmbed for role pages: JSON (the default) or XML."""
+    fmt = request.GET.get("format", "json")
+    try:
+        language, _negotiated = api.choose_language(request)
+        if fmt not in ("json", "xml"):
+            raise embeds.OEmbedError(400, "bad_format", "format must be json or xml.")
+        data, draft = embeds.oembed(
+            request,
+            request.GET.get("url", ""),
+            language,
+            request.GET.get("maxwidth"),
+            request.GET.get("maxheight"),
+        )
+    except (embeds.OEmbedError, api.ApiError) as problem:
+        return api.error(problem.status, problem.code, problem.message)
+    if fmt == "xml":
+        response = HttpResponse(embeds.oembed_xml(data), content_type="text/xml; charset=utf-8")
+    else:
+        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    api.cors(response)
+    return _private(response) if draft else response
+
+
+@require_safe
+def role_qr(request, key):
+    """The QR code of a role's permalink as an SVG file (for printing)."""
+    role = get_object_or_404(Role.objects.visible_to(request.user), key=key)
+    permalink = request.build_absolute_uri(reverse_permalink(role))
+    svg = embeds.qr_svg(permalink, permalink).replace(
+        "<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1
+    )
+    response = HttpResponse(
+        '<?xml version="1.0" encoding="utf-8"?>\n' + svg, content_type="image/svg+xml"
+    )
+    response["Content-Disposition"] = f'inline; filename="{role.key}-qr.svg"'
+    return response if role.published else _private(response)
+
+
+@require_safe
+def role_og_image(request, key):
+    """The role's Open Graph image (PNG) in the page's language; ETag and 304 come from
+    ConditionalGetMiddleware, Content-Length from CommonMiddleware."""
+    role = get_object_or_404(Role.objects.visible_to(request.user), key=key)
+    response = HttpResponse(og_image.role_png(request, role), content_type=og_image.CONTENT_TYPE)
+    if not role.published:
+        return _private(response)
+    patch_cache_control(response, public=True, max_age=og_image.MAX_AGE)
+    return response

@@ -1,0 +1,188 @@
+import functools
+from itertools import groupby
+
+from django.db.models import prefetch_related_objects
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import (
+    get_language,
+    get_language_from_request,
+    override,
+)
+from django.views.decorators.http import require_safe
+
+from kb.pagecache import store
+from roles.addresses import page_url
+from roles.models import Quality, Role, RoleVersion, Scenario, Source, Workplace
+from roles.occupation_codes import role_codes
+from roles.sharing import embeds, og_image, posting_kit
+from roles.sharing.metadata import occupation
+from roles.slugs import get_by_slug
+from roles.versions import publishing
+from roles.views.versions import version_or_404
+
+
+def visible_next(role, user):
+    """The role this one leads to, if the reader may see it."""
+    step = role.leads_to
+    return step if step and (step.published or user.is_staff) else None
+
+
+@require_safe
+def home(request):
+    roles = Role.objects.visible_to(request.user).select_related("leads_to").order_by("-level")
+    for role in roles:
+        role.next_role = visible_next(role, request.user)
+    ladder = [(level, list(step)) for level, step in groupby(roles, key=lambda r: r.level)]
+    context = {
+        "ladder": ladder,
+        "qualities": Quality.objects.published(),
+        "workplaces": Workplace.objects.published(),
+        "scenarios": Scenario.objects.published(),
+    }
+    return render(request, "roles/home.html", context)
+
+
+@require_safe
+def role_detail(request, key):
+    language = get_language()
+    role = get_object_or_404(Role.objects.visible_to(request.user).for_page(language), key=key)
+    # The current version, with its content: the kit's JobPosting describes it.
+    version = functools.cache(lambda: RoleVersion.objects.current_of(role.key))
+
+    @functools.cache
+    def content(code: str) -> Role:
+        """The role with everything its page shows in language `code`, read only when a part of
+        the page is not kept already: the page's role itself in the page's language (the kit's
+        language may differ)."""
+        shown = role if code == language else Role.objects.for_page(code).get(pk=role.pk)
+        prefetch_related_objects([shown], *Role.objects.content(code))
+        return shown
+
+    # The role's sections (and its JSON-LD) are rendered once per content version and language,
+    # and kept: editors, and addresses the page cache has not seen, reuse them.
+    sections = store.fragment(
+        request,
+        "role",
+        (role.pk, request.user.is_staff),
+        lambda: role_sections(request, content(language), version(), language),
+    )
+    kit_language, refused = posting_kit.chosen_language(request)
+    context = {
+        "role": role,
+        "sections": sections,
+        "permalink": request.build_absolute_uri(reverse_permalink(role)),
+        "meta_title": role.title,
+        "meta_description": role.summary,
+        "og_image": og_image.meta(request, role),
+        "kit": posting_kit.kit(
+            request,
+            role,
+            kit_language,
+            refused=refused,
+            content=lambda: content(kit_language),
+            version=version,
+        ),
+        **embeds.discovery(request),
+    }
+    return render(request, "roles/role_detail.html", context)
+
+
+def role_sections(request, role, version: RoleVersion | None, language: str) -> dict:
+    """The role page's sections and JSON-LD (`role` with its content in `language` read onto
+    it), and the line naming its current published version."""
+    context = {
+        "role": role,
+        "next_role": visible_next(role, request.user),
+        "codes": role_codes(role),
+        "version": version,
+        # Edited since: the page no longer shows, in its language, what the version showed.
+        "edited_since": version is not None and not publishing.shows(role, version, language),
+    }
+    return {
+        "head": render_to_string(
+            "roles/parts/role_head.html", {"occupation": occupation(role, request)}
+        ),
+        "body": render_to_string("roles/parts/role_sections.html", context),
+    }
+
+
+def _slug_page(request, model, slug, *, title: str, description: str):
+    """A page found by slug (a former slug answers 301), with its link-preview texts."""
+    obj, moved = get_by_slug(model.objects.visible_to(request.user).with_content(), slug)
+    if moved:
+        return moved
+    name = model._meta.model_name
+    context = {
+        name: obj,
+        "meta_title": getattr(obj, title),
+        "meta_description": getattr(obj, description),
+    }
+    return render(request, f"roles/{name}_detail.html", context)
+
+
+@require_safe
+def quality_detail(request, slug):
+    return _slug_page(request, Quality, slug, title="name", description="description")
+
+
+@require_safe
+def scenario_list(request):
+    scenarios = Scenario.objects.visible_to(request.user).with_content()
+    return render(request, "roles/scenario_list.html", {"scenarios": scenarios})
+
+
+@require_safe
+def scenario_detail(request, slug):
+    return _slug_page(request, Scenario, slug, title="title", description="situation")
+
+
+@require_safe
+def workplace_detail(request, slug):
+    return _slug_page(request, Workplace, slug, title="name", description="description")
+
+
+@require_safe
+def about(request):
+    return render(request, "roles/about.html", {"sources": Source.objects.all()})
+
+
+def reverse_permalink(obj) -> str:
+    if isinstance(obj, Role):
+        return page_url("role-permalink", key=obj.key)
+    return page_url("quality-permalink", slug=obj.slug)
+
+
+def _negotiated(request, obj):
+    """Redirect a language-neutral link to `obj` in the reader's language.
+
+    The language comes from the cookie the language switcher sets, then Accept-Language, then the
+    default; the redirect is temporary and varies on both, so no cache serves one reader's language
+    to another.
+    """
+    with override(get_language_from_request(request)):
+        response = redirect(obj)
+    patch_vary_headers(response, ["Cookie", "Accept-Language"])
+    return response
+
+
+@require_safe
+def role_permalink(request, key):
+    """A language-neutral link for job postings: /roles/<key>/."""
+    return _negotiated(request, get_object_or_404(Role.objects.visible_to(request.user), key=key))
+
+
+@require_safe
+def role_version_permalink(request, key, number):
+    """A language-neutral link to one published version: /roles/<key>/v/<number>/."""
+    return _negotiated(request, version_or_404(key, number))
+
+
+@require_safe
+def quality_permalink(request, slug):
+    """A language-neutral link to a quality: /qualities/<slug>/."""
+    quality, moved = get_by_slug(Quality.objects.visible_to(request.user), slug)
+    if moved:  # a former slug: to the current language-neutral link, for good
+        return redirect(reverse_permalink(moved.target), permanent=True)
+    return _negotiated(request, quality)
