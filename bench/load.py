@@ -172,7 +172,7 @@ class Processes:
         self.started: list[tuple[str, subprocess.Popen]] = []
 
     def start(self, name: str, args: list[str], env: dict[str, str]) -> subprocess.Popen:
-        log = open(self.logs / f"{name}.log", "wb")  # noqa: SIM115
+        log = open(self.logs / f"{name}.log", "wb")
         process = subprocess.Popen(
             args,
             cwd=BASE_DIR,

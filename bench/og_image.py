@@ -18,15 +18,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-import yaml  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.utils.translation import get_language_info, override  # noqa: E402
+import yaml
+from django.conf import settings
+from django.utils.translation import get_language_info, override
 
-from roles.sharing import og_image  # noqa: E402
+from roles.sharing import og_image
 
 
 def cards() -> list[tuple[str, str, dict]]:

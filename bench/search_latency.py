@@ -18,16 +18,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.core.management import call_command
+from django.db import connection
 
-from kb.search import queries as search  # noqa: E402
-from kb.search import synthetic  # noqa: E402
-from roles.models import Duty  # noqa: E402
+from kb.search import queries as search
+from kb.search import synthetic
+from roles.models import Duty
 
 QUERIES = {
     "nb": [
@@ -79,7 +79,7 @@ def main() -> None:
     print("| duties | language | p50 ms | p95 ms |")
     print("| ---: | --- | ---: | ---: |")
     for size in args.sizes:
-        quiet = open(os.devnull, "w")  # noqa: SIM115
+        quiet = open(os.devnull, "w")
         synthetic.remove()
         synthetic.generate(roles=max(1, size // 100), duties_per_role=min(size, 100), out=quiet)
         synthetic.index_synthetic(out=quiet)

@@ -23,24 +23,24 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
 _folder = tempfile.mkdtemp(prefix="kb-bench-versions-")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{_folder}/bench.sqlite3")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-import json  # noqa: E402
+import json
 
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.db.models import Sum  # noqa: E402
-from django.db.models.functions import Length  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Sum
+from django.db.models.functions import Length
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-from roles.models import Duty, Role, RoleVersion, VersionText  # noqa: E402
-from roles.seeds.loading import load_seeds  # noqa: E402
-from roles.versions import publishing  # noqa: E402
-from roles.versions.pinned import digests, load  # noqa: E402
+from roles.models import Duty, Role, RoleVersion, VersionText
+from roles.seeds.loading import load_seeds
+from roles.versions import publishing
+from roles.versions.pinned import digests, load
 
 
 def stored() -> tuple[int, int]:

@@ -1,14 +1,6 @@
-"""A Content-Type header that Django cannot read is dropped before Django sees the request.
-
-Django reads the Content-Type of every request while it builds the request, before any middleware
-or error page runs. Some headers make it raise there, so the server answers with its own bare 500:
-a parameter in an encoding Python does not know (RFC 2231: `a*=junk''x`), a charset with a NUL in
-it, or (when there is a query string to decode) a charset that names a codec that is not a text
-encoding (`charset=rot13`, `base64`, `undefined`…). The WSGI and ASGI entry points (kb/wsgi.py,
-kb/asgi.py) drop such a header: the request goes on as if it had none (a form in its body is then
-not read, so the CSRF check refuses a POST with the site's 403 page). A charset Python does not know
-at all is left alone: Django ignores it.
-"""
+"""A Content-Type header that Django cannot read is dropped before Django sees the request (by
+kb/wsgi.py and kb/asgi.py). Django reads it while it builds the request, before any middleware or
+error page runs, and some values make it raise there: the server answers with its own bare 500."""
 
 import codecs
 
@@ -25,9 +17,11 @@ def readable(content_type: str) -> bool:
                 codecs.lookup(charset)
             except LookupError:
                 return True  # a charset Python does not know: Django ignores it
+            # Django decodes a query string with it: `rot13`, `base64`, `undefined`… raise there.
             "".encode(charset)  # LookupError: a codec that is not a text encoding
             b"".decode(charset)  # UnicodeError: the "undefined" codec
-    except (LookupError, ValueError):  # ValueError: a NUL, an unknown RFC 2231 encoding
+    # ValueError: a NUL in the charset, an unknown RFC 2231 encoding (`a*=junk''x`)
+    except (LookupError, ValueError):
         return False
     return True
 
@@ -35,6 +29,8 @@ def readable(content_type: str) -> bool:
 def drop_unreadable(environ: dict) -> dict:
     """The WSGI environ without a Content-Type that Django cannot read."""
     if not readable(environ.get("CONTENT_TYPE", "")):
+        # As if there were none: a form in the body is not read, so the CSRF check refuses a POST
+        # with the site's 403 page.
         environ["CONTENT_TYPE"] = ""
     return environ
 

@@ -1,7 +1,5 @@
-"""gunicorn's settings for `make serve` and production (gunicorn -c kb/gunicorn.conf.py kb.wsgi).
-
-Each can be overridden from the environment: BIND, WEB_CONCURRENCY, GUNICORN_THREADS, ACCESS_LOG.
-"""
+"""gunicorn's settings for `make serve` and production (gunicorn -c kb/gunicorn.conf.py kb.wsgi),
+each overridable from the environment: BIND, WEB_CONCURRENCY, GUNICORN_THREADS, ACCESS_LOG."""
 
 import multiprocessing
 import os

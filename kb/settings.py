@@ -1,8 +1,5 @@
-"""Settings for the knowledge base.
-
-Everything that differs between a laptop and production comes from the environment; the defaults
-are safe for local use. See README.md for the variables.
-"""
+"""Settings for the knowledge base. Everything that differs between a laptop and production comes
+from the environment (README.md lists the variables); the defaults are safe for local use."""
 
 import os
 from pathlib import Path

@@ -1,3 +1,6 @@
+"""The site's URLs: the admin, the API, sharing, permalinks and site-wide pages, then the
+reader-facing pages under each language's prefix."""
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin

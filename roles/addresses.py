@@ -1,10 +1,6 @@
-"""Pages' addresses, worked out once per process.
-
-reverse() walks the URLconf on every call (some 20 µs each here); a role page links to a dozen
-other pages. The URLconf does not change while a process runs, so each address is kept for its
-view, arguments, language (the /<language>/ prefix) and script prefix; tests that change the
-URLconf or the languages make it forget them.
-"""
+"""Pages' addresses, kept per process: reverse() walks the URLconf (some 20 µs here) and a role
+page links to a dozen pages. Kept per view, arguments, language and script prefix; tests that
+change the URLconf or the languages make it forget them."""
 
 import functools
 

@@ -1,3 +1,3 @@
 """The admin's registrations live with the editorial workflow: roles/editorial/admin.py."""
 
-from roles.editorial import admin  # noqa: F401
+import roles.editorial.admin  # noqa: F401 (registers the models with the admin site)

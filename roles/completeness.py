@@ -1,9 +1,6 @@
-"""Which texts are missing in which language.
-
-A text is missing in a language when its field is empty there but filled in another language:
-that is what a translator has to write. modeltranslation's fallbacks hide such gaps from readers,
-so editors need them spelled out (and filters must look at the language's own column).
-"""
+"""Which texts are missing in which language: empty there but filled in another, so a translator
+has to write them. modeltranslation's fallbacks hide such gaps from readers, so editors need them
+spelled out (and filters must look at the language's own column)."""
 
 from functools import reduce
 from operator import or_

@@ -1,3 +1,5 @@
+"""Template context for every page: its links in every language."""
+
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.utils.translation import get_language

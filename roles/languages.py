@@ -1,3 +1,5 @@
+"""The site's languages, and a page's address in each of them."""
+
 import functools
 from urllib.parse import urlencode
 
@@ -37,10 +39,8 @@ def language_name(code: str) -> str:
 @functools.lru_cache(maxsize=2048)
 def page_links(path: str, current: str) -> tuple[tuple[str, str, str, str], ...]:
     """Each language's code, name, address of the page `path` (in `current`) and switcher link.
-
     Worked out from the URLconf alone (a resolve and a reverse per language), so kept per process;
-    forgotten when a test changes the URLconf or the languages.
-    """
+    forgotten when a test changes the URLconf or the languages."""
     links = []
     for code, _name in settings.LANGUAGES:
         switch = reverse("switch-language", args=[code])

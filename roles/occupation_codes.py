@@ -1,14 +1,6 @@
-"""The standard codes that tie roles and qualities to what job boards and HR systems understand.
-
-- ISCO-08, the ILO's International Standard Classification of Occupations: a four-digit unit group.
-  ESCO publishes each group under a URI of its own (http://data.europa.eu/esco/isco/C<code>).
-- ESCO, the EU's classification of occupations and skills: each concept is a URI.
-- O*NET-SOC, the US occupational database: NN-NNNN.NN, e.g. 43-4051.00.
-
-The formats are checked in one place: by the models' validators (admin) and by the seed loader.
-The validators' error code is their own: with Django's "invalid", a URL field's form would put its
-generic "Enter a valid URL." in place of the message that says what the code looks like.
-"""
+"""The standard codes that tie roles and qualities to what job boards and HR systems understand:
+ISCO-08 (the ILO's), ESCO (the EU's) and O*NET-SOC (the US's). Their formats are checked in this
+one place, by the models' validators (admin) and by the seed loader."""
 
 from dataclasses import dataclass
 
@@ -20,6 +12,8 @@ ISCO08 = r"[0-9]{4}"
 ESCO_OCCUPATION = rf"http://data\.europa\.eu/esco/occupation/{UUID}"
 ESCO_SKILL = rf"http://data\.europa\.eu/esco/skill/{UUID}"
 ONET_SOC = r"[0-9]{2}-[0-9]{4}\.[0-9]{2}"
+# Not Django's "invalid": a URL field's form would show its generic "Enter a valid URL."
+# in place of the message that says what the code looks like.
 CODE = "wrong_format"
 
 isco08_validator = RegexValidator(

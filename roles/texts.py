@@ -1,8 +1,6 @@
-"""Which language a shown text is really in.
-
-modeltranslation falls back silently (and cannot tell that it did, its issue #796); a page must say
-when a part is shown in another language, and mark that part with its own `lang`.
-"""
+"""Which language a shown text is really in. modeltranslation falls back silently (and cannot tell
+that it did, its issue #796); a page must say when a part is shown in another language, and mark
+that part with its own `lang`."""
 
 from dataclasses import dataclass
 

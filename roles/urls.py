@@ -1,3 +1,5 @@
+"""The reader-facing pages, each under its language's prefix (/<language>/...)."""
+
 from django.urls import path
 
 from kb.search.views import search_page

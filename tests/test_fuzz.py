@@ -223,7 +223,7 @@ def fuzz(probes: list[Probe], client: Client | None = None) -> None:
             raised.clear()
             try:
                 status = send(client, probe).status_code
-            except Exception as error:  # noqa: BLE001 (listed with the others)
+            except Exception as error:  # noqa: BLE001 (any error is a finding)
                 status, raised[:] = "raised", [error]
             if status == "raised" or status >= 500:
                 cause = f"  <- {raised[0]!r:.300}" if raised else ""

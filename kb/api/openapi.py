@@ -1,8 +1,5 @@
-"""The OpenAPI 3.1 description of the read-only API (served at /api/v1/openapi.json).
-
-The API's tests validate every response they receive against these schemas, so a response that
-drifts from what is written here fails a test.
-"""
+"""The OpenAPI 3.1 description of the read-only API (served at /api/v1/openapi.json). The API's
+tests validate every response against these schemas, so a response that drifts fails a test."""
 
 from django.conf import settings
 

@@ -1,15 +1,6 @@
 """The read-only JSON API, /api/v1/: the published content in one language, for the systems HR
-staff use (applicant tracking systems, job boards, intranets).
-
-- Language: `?lang=<code>`, else the Accept-Language header, else the default language. An unknown
-  `lang` is a 400 that lists the languages.
-- Every object carries its language-neutral permalink, its page in every language, its address in
-  the API, and the translation status of its texts per language; a text shown in another language
-  (fallback) is listed under `fallbacks`.
-- ETag and Last-Modified, with conditional GET (304); any origin may read (CORS); errors are JSON
-  with a machine-readable `error` code.
-The OpenAPI 3.1 description is roles/openapi.py; the tests validate every response against it.
-"""
+staff use (applicant tracking systems, job boards, intranets). The tests check every response
+against its OpenAPI 3.1 description (kb/api/openapi.py)."""
 
 import functools
 import hashlib
@@ -24,6 +15,7 @@ from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_supported_language_variant, override
 from django.utils.translation.trans_real import parse_accept_lang_header
 
+from kb.api.openapi import description
 from roles.editorial import translation_status
 from roles.languages import languages, unprefixed
 from roles.models import Quality, Role, RoleVersion, Scenario, Workplace
@@ -57,7 +49,8 @@ def cors(response) -> None:
 
 
 def choose_language(request) -> tuple[str, bool]:
-    """The response's language, and whether it came from the Accept-Language header."""
+    """The response's language (`?lang=<code>`, else Accept-Language, else the default; an unknown
+    `lang` is a 400 that lists the languages), and whether it came from Accept-Language."""
     if "lang" in request.GET:
         code = request.GET["lang"]
         if code not in languages():
@@ -83,7 +76,8 @@ def error(status: int, code: str, message: str, **extra) -> JsonResponse:
 
 
 def endpoint(view):
-    """A read-only API view: `view(request, *args)` returns (data, last_modified)."""
+    """A read-only API view: `view(request, *args)` returns (data, last_modified). The wrapper adds
+    ETag and Last-Modified (with conditional GET, 304), CORS for any origin, and JSON errors."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -125,7 +119,9 @@ def not_found(kind: str, key: str):
     return ApiError(404, "not_found", f"No published {kind} {key[:80]!r}.")
 
 
-# Parts every object has
+# Parts every object has: its language-neutral permalink, its page in every language, its
+# address in the API, its texts' translation status per language, and `fallbacks`, the texts
+# shown in another language.
 
 
 def _absolute(request, path: str) -> str:
@@ -388,8 +384,6 @@ def index(request):
 
 
 def openapi(request):
-    from kb.api.openapi import description
-
     if request.method not in ("GET", "HEAD"):
         return error(405, "method_not_allowed", "The API is read-only: use GET.")
     response = JsonResponse(description(), json_dumps_params=JSON)

@@ -1,5 +1,10 @@
+"""Site-wide middleware: the health check before the Host check, malformed admin input, and
+the headers Django does not set."""
+
 from django.conf import settings
 from django.core.exceptions import BadRequest
+
+from kb.http.views import healthz
 
 
 class HealthCheckMiddleware:
@@ -10,8 +15,6 @@ class HealthCheckMiddleware:
 
     def __call__(self, request):
         if request.path == "/healthz":
-            from kb.http.views import healthz
-
             return healthz(request)
         return self.get_response(request)
 

@@ -1,3 +1,6 @@
+"""Site-wide views: the language switcher, robots.txt, the error pages, the login lockout page
+and the health check."""
+
 import secrets
 import sys
 
@@ -165,5 +168,5 @@ def _cache_answers() -> bool:
         token = secrets.token_hex(8)
         cache.set("healthz", token, 10)
         return cache.get("healthz") == token
-    except Exception:  # any backend's connection error  # noqa: BLE001
+    except Exception:  # noqa: BLE001 (any backend's connection error)
         return False

@@ -1,3 +1,5 @@
+"""The page cache in front of the site, for anonymous readers."""
+
 from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError
 
@@ -5,10 +7,8 @@ from kb.pagecache import store
 
 
 class PageCacheMiddleware:
-    """Answer anonymous readers from the page cache, and keep the pages it does not have yet.
-
-    A hit is answered before sessions, languages and views run; X-Cache says hit or miss.
-    """
+    """Answer anonymous readers from the page cache, and keep the pages it does not have yet. A hit
+    is answered before sessions, languages and views run; X-Cache says hit or miss."""
 
     def __init__(self, get_response):
         self.get_response = get_response

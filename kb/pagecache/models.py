@@ -1,13 +1,13 @@
+"""The content version that kept pages are stored under."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
 class ContentVersion(models.Model):
-    """One row: a number that every change to the content raises (roles/page_cache.py).
-
-    Kept pages are stored under it, so a change makes every kept page stale at once, on every app
-    instance, in the same transaction as the change itself.
-    """
+    """One row: a number that every change to the content raises (kb/pagecache/store.py). Pages are
+    kept under it, so a change makes every kept page stale at once, on every app instance, in the
+    same transaction as the change itself."""
 
     value = models.PositiveBigIntegerField(default=0)
 

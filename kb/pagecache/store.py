@@ -16,7 +16,6 @@ import functools
 import hashlib
 import logging
 import secrets
-from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -64,7 +63,7 @@ def bump() -> None:
 def _share_version(value: int) -> None:
     try:
         cache.set(VERSION_KEY, value, VERSION_SECONDS)
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.warning("page cache unavailable", exc_info=True)
 
 
@@ -94,7 +93,7 @@ def current_version() -> int:
     if settings.REDIS_URL:
         try:
             shared = cache.get(VERSION_KEY)
-        except Exception:  # noqa: BLE001
+        except Exception:  # noqa: BLE001 (any cache backend's connection error)
             shared = None
         return _share_stored_version() if shared is None else shared
     return _stored_version()
@@ -106,7 +105,7 @@ def _share_stored_version() -> int:
     try:
         # add, not set: a change committed meanwhile has written the newer version.
         cache.add(VERSION_KEY, value, VERSION_SECONDS)
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.warning("page cache unavailable", exc_info=True)
     return value
 
@@ -152,26 +151,36 @@ def tracking(parameter: str) -> bool:
     return parameter.startswith("utm_") or parameter in ("fbclid", "gclid", "msclkid")
 
 
-def fragment(request, name: str, parts: tuple, render: Callable[[], object]):
-    """A part of a page, rendered once per content version and kept in the cache: pages the page
-    cache does not answer (editors', new addresses, the first after a change) reuse it."""
+def _part_key(request, name: str, parts: tuple) -> str | None:
     if not settings.PAGE_CACHE:
-        return render()
+        return None
     parts = (request.scheme, request.get_host(), get_language(), *parts)
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
-    key = f"part:{name}:{release()}:{request_version(request)}:{digest}"
+    return f"part:{name}:{release()}:{request_version(request)}:{digest}"
+
+
+def read_part(request, name: str, *parts):
+    """A part of a page kept for this content version, host and language, or None: pages the
+    page cache does not answer (editors', new addresses, the first after a change) reuse it."""
+    key = _part_key(request, name, parts)
+    if key is None:
+        return None
     try:
-        kept = cache.get(key)
-    except Exception:  # noqa: BLE001
+        return cache.get(key)
+    except Exception:
         logger.warning("page cache unavailable", exc_info=True)
-        return render()
-    if kept is None:
-        kept = render()
+        return None
+
+
+def keep_part(request, name: str, *parts, value):
+    """Keep `value` as read_part(request, name, *parts) will find it; returns it."""
+    key = _part_key(request, name, parts)
+    if key is not None:
         try:
-            cache.set(key, kept, settings.PAGE_CACHE_SECONDS)
-        except Exception:  # noqa: BLE001
+            cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+        except Exception:
             logger.warning("page cache unavailable", exc_info=True)
-    return kept
+    return value
 
 
 def storable(response) -> bool:
@@ -201,7 +210,7 @@ def get(request, key: str) -> HttpResponse | None:
     if settings.REDIS_URL:
         try:
             found = cache.get_many([VERSION_KEY, key])
-        except Exception:  # noqa: BLE001
+        except Exception:
             logger.warning("page cache unavailable", exc_info=True)
             found = {}
         version, kept = found.get(VERSION_KEY), found.get(key)
@@ -211,7 +220,7 @@ def get(request, key: str) -> HttpResponse | None:
         version = current_version()
         try:
             kept = cache.get(key)
-        except Exception:  # noqa: BLE001
+        except Exception:
             logger.warning("page cache unavailable", exc_info=True)
     request.content_version = version
     if kept is None or kept[0] != version:
@@ -231,5 +240,5 @@ def put(request, key: str, response) -> None:
     kept = (request_version(request), response.status_code, headers, response.content)
     try:
         cache.set(key, kept, settings.PAGE_CACHE_SECONDS)
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.warning("page cache unavailable", exc_info=True)

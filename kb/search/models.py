@@ -1,3 +1,6 @@
+"""The search index's tables: each object's searchable text per language, and the lexicon of
+words for typo tolerance."""
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -5,11 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SearchEntry(models.Model):
-    """One object's searchable text in one language (roles/search.py keeps these up to date).
-
+    """One object's searchable text in one language (kb/search/index.py keeps these up to date).
     On PostgreSQL, `document` holds the text-search vector (title weighted above body, accents
-    removed), indexed per language over public entries.
-    """
+    removed), indexed per language over public entries."""
 
     kind = models.CharField(_("kind"), max_length=20)
     object_id = models.PositiveBigIntegerField(_("object"))
@@ -36,15 +37,13 @@ class SearchEntry(models.Model):
 
 
 class SearchWord(models.Model):
-    """A word that occurs in a public text of this language, in lower case (PostgreSQL only).
-
-    The lexicon for typo tolerance: a misspelt query word is compared (pg_trgm, indexed) with these
-    few thousand words rather than with every text, then searched for as spelt here. `folded` is the
-    word without accents, which the comparison uses.
-    """
+    """A word of a public text in this language, in lower case (PostgreSQL only): the lexicon for
+    typo tolerance. A misspelt query word is compared (pg_trgm, indexed) with these few thousand
+    words rather than with every text, then searched for as spelt here."""
 
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     word = models.CharField(_("word"), max_length=60)
+    # What the misspelt words are compared with.
     folded = models.CharField(_("word without accents"), max_length=60)
 
     class Meta:

@@ -1,3 +1,6 @@
+"""Searching the index: ranked full-text search with typo correction on PostgreSQL, a plain
+word match elsewhere; results grouped by kind, with highlighted excerpts and suggestions."""
+
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -192,7 +195,7 @@ def highlight(value: str, terms: list[str], width: int = 220) -> SafeString:
     out.append(escape(excerpt[position:]))
     prefix = "… " if start else ""
     suffix = " …" if end < len(value) else ""
-    return mark_safe(prefix + "".join(out).replace("\n", " ") + suffix)  # noqa: S308 (escaped)
+    return mark_safe(prefix + "".join(out).replace("\n", " ") + suffix)  # escaped
 
 
 def _suggestions(query: str, language: str) -> list[str]:

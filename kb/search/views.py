@@ -1,3 +1,5 @@
+"""The search page."""
+
 from django.shortcuts import render
 from django.utils.translation import (
     get_language,

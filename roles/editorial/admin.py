@@ -125,11 +125,9 @@ class ContentAdmin(EditorialAdminMixin, VersionAdmin, TabbedTranslationAdmin):
 
 
 class OrderedInlineFormSet(BaseInlineFormSet):
-    """Rows with a place within their role (duties, and the role's qualities and scenarios).
-
-    A new row left at the default place goes to the end, and rows may swap places, which the
-    database's uniqueness rule would refuse if they were saved one by one.
-    """
+    """Rows with a place within their role (duties, and the role's qualities and scenarios). A new
+    row left at the default place goes to the end; rows may swap places, which the database's
+    uniqueness rule would refuse if they were saved one by one."""
 
     def clean(self):
         # New rows left at the default place go to the end, in the order they were added;

@@ -1,11 +1,6 @@
-"""Admin pages for files for translators: export a PO/XLIFF file, import a PO file with a preview.
-
-Mounted at admin/translation-files/ (kb/urls.py includes `urls()` before the admin's own URLs).
-The import is two steps: the upload shows what the file would change (a dry run); the preview
-carries the file's text, base64-encoded in a hidden field (not on disk, not in the session), and
-its confirm button applies it. The confirm step checks everything again, so a file that no longer
-fits the database (someone changed a source text in between) still changes nothing.
-"""
+"""Admin pages for translators' files: export PO or XLIFF, import PO after a dry-run preview.
+The preview carries the file's text in a hidden field (base64; not on disk, not in the session);
+confirming checks it all again, so a file that no longer fits the database changes nothing."""
 
 import base64
 import binascii

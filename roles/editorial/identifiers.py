@@ -1,9 +1,6 @@
-"""Stable names for content objects, for files that leave the database (PO files for translators).
-
-`role:agent`, `duty:agent/answer-calls`, `quality:patience`, `rolequality:agent/patience`,
-`scenario:faulty-device`, `workplace:hotels`, `source:agent-nb`. They do not change when the
-object's texts change; a slug renamed in admin changes the name (old files then say "unknown").
-"""
+"""Stable names for content objects in files that leave the database (translators' PO files),
+such as `role:agent` or `duty:agent/answer-calls`. A name survives changes to the object's texts;
+a slug renamed in admin changes it (old files then say "unknown")."""
 
 from django.db import models
 

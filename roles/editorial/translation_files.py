@@ -1,15 +1,6 @@
-"""Files for translators' own tools: export content texts to PO (or XLIFF 2.0), import PO back.
-
-One entry per text that has a source (default-language) text: msgctxt `<identifier>:<field>`
-(roles/identifiers.py), msgid the source text, msgstr the translation. The status of the
-translation is in a translator comment (`# status: outdated`), and outdated translations are
-`fuzzy`, so that tools show them as needing work. An extracted comment keeps the fingerprint of
-the source text (`#. source-fingerprint: …`): an import refuses a file whose source texts changed
-since it was exported, since its translations were made against other texts.
-
+"""Files for translators' own tools: content texts exported to PO (or XLIFF 2.0), PO imported back.
 An import changes all or nothing: any error (malformed file, unknown identifier or field, changed
-source text, a text the database would refuse) changes nothing. Imported texts are unreviewed.
-"""
+source text, a text the database would refuse) changes nothing. Imported texts are unreviewed."""
 
 import re
 import xml.etree.ElementTree as ET
@@ -38,6 +29,7 @@ from roles.texts import clean_text
 ONLY = (MISSING, OUTDATED, UNREVIEWED)
 FORMATS = ("po", "xliff")
 PROJECT = "Customer service roles (content)"
+# The source text as exported: an import refuses translations made against another source text.
 FINGERPRINT = re.compile(r"source-fingerprint:\s*([0-9a-f]{16})")
 # The translation as exported: an import must not overwrite a text changed in admin since.
 TARGET_FINGERPRINT = re.compile(r"target-fingerprint:\s*([0-9a-f]{16})")
@@ -176,6 +168,7 @@ def export_po(*, language: str, only: str | None = None) -> polib.POFile:
                 msgctxt=unit.context,
                 msgid=unit.source,
                 msgstr=unit.target,
+                # Fuzzy, so that translators' tools show outdated translations as needing work.
                 flags=["fuzzy"] if unit.state == OUTDATED else [],
                 tcomment=f"status: {unit.state}",
                 comment=(
@@ -188,11 +181,7 @@ def export_po(*, language: str, only: str | None = None) -> polib.POFile:
 
 
 def export_xliff(*, language: str, only: str | None = None) -> str:
-    """The same texts as export_po, as an XLIFF 2.0 document.
-
-    XLIFF ids are NMTOKENs (no "/"), so a unit's `name` holds the PO msgctxt and its id is the
-    msgctxt with "/" written as ".".
-    """
+    """The same texts as export_po, as an XLIFF 2.0 document."""
     found = units(language=language, only=only)
     ET.register_namespace("", XLIFF_NS)
     root = ET.Element(
@@ -201,6 +190,7 @@ def export_xliff(*, language: str, only: str | None = None) -> str:
     )
     file = ET.SubElement(root, f"{{{XLIFF_NS}}}file", {"id": "content"})
     for unit in found:
+        # XLIFF ids are NMTOKENs (no "/"): `name` holds the PO msgctxt, the id has "." for "/".
         element = ET.SubElement(
             file,
             f"{{{XLIFF_NS}}}unit",
@@ -393,11 +383,9 @@ def _apply(changes, confirmed, language, objects, user) -> None:
 
 
 def import_po(*, path_or_text: Path | str, dry_run: bool, user=None) -> ImportReport:
-    """Check a PO file against the database and, unless `dry_run`, apply it in one transaction.
-
-    A Path is read as a file, a str is the file's text. Raises TranslationFileError (and changes
-    nothing) if anything in the file is wrong.
-    """
+    """Check a PO file (a Path, or the file's text as a str) against the database and, unless
+    `dry_run`, apply it in one transaction. Raises TranslationFileError (and changes nothing) if
+    anything in the file is wrong."""
     po = _parse(path_or_text)
     language = file_language(po)
     report = ImportReport(language=language, dry_run=dry_run)

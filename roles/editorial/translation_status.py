@@ -1,14 +1,6 @@
-"""The state of every translated text: missing, unreviewed, reviewed or outdated.
-
-- missing: the text is empty in that language (and written in another);
-- unreviewed: written or imported, not checked (the default for a text with no TextStatus row);
-- reviewed: checked by a reviewer of that language;
-- outdated: the default-language (source) text changed after the translation was written or
-  reviewed. Each TextStatus keeps the fingerprint of the source text it was made against, so this
-  is worked out, per field, by comparing fingerprints: no signal can miss it.
-
-Texts in the default language are the source: they are unreviewed or reviewed, never outdated.
-"""
+"""The state of every translated text: missing, unreviewed, reviewed or outdated (the source text
+changed after it was written or reviewed: worked out per field from fingerprints, so no signal can
+miss it). Texts in the default language are the source: unreviewed or reviewed, never outdated."""
 
 import hashlib
 from collections import defaultdict
@@ -79,9 +71,7 @@ def _state(obj, field, language, row) -> Status:
 
 def statuses(objects: Iterable[models.Model]) -> dict:
     """{(obj, field, language): Status} for every text of these objects, in a query per model.
-
-    A text empty in every language is left out: there is nothing to translate.
-    """
+    A text empty in every language is left out: there is nothing to translate."""
     objects = list(objects)
     rows = _rows(objects)
     result = {}

@@ -1,14 +1,6 @@
-"""The editorial rules of the admin: who may change which texts, their review state, and edits
-that never overwrite each other.
-
-- A user may change the texts of a language with `roles.translate_<code>`, and everything that is
-  not a translation (keys, order, links, publishing) with `roles.publish` (editors). Other fields
-  are shown disabled, and a crafted POST that changes one is refused, not silently ignored.
-- Every save records which texts it wrote (translation_status.record_written), so a changed
-  source text makes its translations outdated.
-- A form remembers when its object was loaded; if someone saved the object since, the save is
-  refused with what they changed.
-"""
+"""The admin's editorial rules: who may change which texts (`roles.translate_<code>`; the rest
+needs `roles.publish`), saves that record the texts they wrote (so a changed source text makes
+its translations outdated), and edits that never overwrite each other."""
 
 import json
 from itertools import zip_longest
@@ -82,13 +74,9 @@ def state_token(obj: models.Model) -> str:
 
 
 class EditorialForm(forms.ModelForm):
-    """The rules every content form follows, the main form and each inline row alike:
-
-    - disables what the user may not change, and refuses a POST that changes it anyway;
-    - shows the source text under each translation;
-    - remembers what the object held when the form was opened (`edit_token`), and refuses to save
-      over a change someone saved since, showing what they changed.
-    """
+    """The rules every content form follows, main form and inline rows alike: it disables what the
+    user may not change (and refuses a POST that changes it anyway), shows the source text under
+    each translation, and refuses to save over a change saved since it was opened (`edit_token`)."""
 
     locked: set[str] = set()
     edit_token = forms.CharField(widget=forms.HiddenInput, required=False)

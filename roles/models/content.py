@@ -1,3 +1,5 @@
+"""The content models: roles with their duties, qualities and scenarios, workplaces and sources."""
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models

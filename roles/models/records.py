@@ -1,3 +1,6 @@
+"""Records about the content: each translated text's review state, former slugs, and what the
+seed loader last wrote."""
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -6,12 +9,9 @@ from roles.changes import Tracked
 
 
 class TextStatus(Tracked, models.Model):
-    """The review state of one translated text: a field of an object, in one language.
-
-    A text with no row is unreviewed; an empty text is missing. `source_fingerprint` is the
-    fingerprint of the default-language text the translation was written or reviewed against: when
-    the source text changes, the translation is outdated (see roles/translation_status.py).
-    """
+    """The review state of one translated text: a field of an object, in one language. A text with
+    no row is unreviewed, an empty text is missing; a changed source text makes the translation
+    outdated (roles/editorial/translation_status.py)."""
 
     class State(models.TextChoices):
         UNREVIEWED = "unreviewed", _("unreviewed")
@@ -24,6 +24,7 @@ class TextStatus(Tracked, models.Model):
     field = models.CharField(_("field"), max_length=40)
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     state = models.CharField(_("state"), max_length=12, choices=State.choices)
+    # The default-language text the translation was written or reviewed against.
     source_fingerprint = models.CharField(_("source fingerprint"), max_length=16, blank=True)
     # The text itself when its state was recorded: a text changed by any other route (a restore,
     # a script) is unreviewed again.
@@ -85,11 +86,8 @@ class FormerSlug(Tracked, models.Model):
 
 
 class SeedRecord(models.Model):
-    """What `load_seeds` last wrote to one object: a fingerprint per field.
-
-    A field whose current value no longer matches its fingerprint was changed by an editor, and the
-    loader keeps it (unless told --force).
-    """
+    """What `load_seeds` last wrote to one object: a fingerprint per field. A field that no longer
+    matches its fingerprint was changed by an editor, and the loader keeps it (unless --force)."""
 
     kind = models.CharField(_("kind"), max_length=40)
     key = models.CharField(_("key"), max_length=200)

@@ -1,3 +1,5 @@
+"""Published versions of roles and the texts they hold (published by roles/versions/)."""
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -14,11 +16,8 @@ from roles.models.querysets import (
 
 
 class VersionText(models.Model):
-    """A text some published version holds, stored once however many versions hold it.
-
-    Versions refer to their texts by digest (roles/publishing.py), so publishing a role again
-    stores only the texts that changed.
-    """
+    """A text some published version holds, stored once however many versions hold it: versions
+    refer to their texts by digest, so publishing a role again stores only the changed texts."""
 
     digest = models.CharField(_("digest"), max_length=64, primary_key=True)
     text = models.TextField(_("text"))
@@ -42,17 +41,14 @@ class VersionText(models.Model):
 
 
 class RoleVersion(Tracked, models.Model):
-    """A role as it was published: numbered, immutable, with a permalink of its own.
-
-    The content is what readers saw when it was published, in every language: the role's texts,
-    its duties, qualities, scenarios, workplaces, career ladder and codes, as digests of
-    VersionText (roles/publishing.py). A version is found by the role's key, which never
-    changes, so its links keep working even if the role is deleted. It is never edited or
-    deleted; an editor may withdraw it (it then answers 410).
-    """
+    """A role as readers saw it when it was published, in every language: numbered, immutable,
+    with a permalink of its own. Found by the role's key, which never changes, so its links outlive
+    the role; never edited or deleted, but an editor may withdraw it (it then answers 410)."""
 
     role_key = models.SlugField(_("role"), max_length=20, choices=RoleKey.choices)
     number = models.PositiveIntegerField(_("version"))
+    # Its texts, duties, qualities, scenarios, workplaces, career ladder and codes, each text a
+    # VersionText digest (roles/versions/publishing.py).
     content = models.JSONField(_("content"), editable=False)
     fingerprint = models.CharField(_("fingerprint"), max_length=64, editable=False)
     # Per language, the fingerprint of what the role's page showed in it: "edited since".

@@ -1,8 +1,6 @@
-"""Reading and validating the seed files of seeds/ (the format is in seeds/README.md).
-
-Everything is checked before anything is written: a file that does not parse, a text without the
-default language, an unknown language, key or origin is a SeedError that names the file and line.
-"""
+"""Reading and validating the seed files of seeds/ (format: seeds/README.md), all before anything
+is written: a file that does not parse, a text without the default language, or an unknown
+language, key or origin is a SeedError that names the file and line."""
 
 import copy
 import functools
@@ -90,7 +88,7 @@ class SeedData:
 def _parsed(text: str):
     """A seed file's YAML, parsed once per process for the same text (every load of the same
     files, as tests do, would parse it again: a few tenths of a second each time)."""
-    return yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader)
+    return yaml.load(text, Loader=_LineLoader)  # a SafeLoader
 
 
 class _File:

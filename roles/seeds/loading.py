@@ -1,11 +1,6 @@
-"""Loading the seed content into the database (`manage.py load_seeds`, `make run`).
-
-The loader is idempotent and never overwrites an editor's work: for every field it writes it keeps a
-fingerprint of the value it wrote (SeedRecord). On the next load a field is updated only if it still
-holds what the loader wrote last; a field an editor changed in admin is kept and reported, and so is
-an object an editor deleted. `force=True` writes the seed files' values over both. Nothing is ever
-deleted: what was taken out of the seed files stays, and is reported.
-"""
+"""Loading the seed content (`manage.py load_seeds`, `make run`), idempotent and never over an
+editor's work: a field that no longer holds what the loader last wrote (SeedRecord), or an object
+an editor deleted, is kept and reported unless `force=True`. Nothing is ever deleted."""
 
 import hashlib
 import json

@@ -1,14 +1,6 @@
-"""Sharing a role outside the site: its QR code, its embeddable card and oEmbed.
-
-- The QR code (SVG, drawn on the server with segno) holds the role's language-neutral permalink,
-  which opens in each reader's language.
-- The card, /embed/roles/<key>/?lang=<code>, is a small page meant for an iframe in a job posting:
-  the only pages the site lets other sites frame (settings.EMBED_FRAME_ANCESTORS). A published
-  version has its own card, /embed/roles/<key>/v/<n>/, which never changes.
-- oEmbed (https://oembed.com), /oembed?url=<a role page or a version's page>: platforms that
-  support it turn a pasted link into that card by themselves; the pages announce it with discovery
-  links.
-"""
+"""Sharing a role outside the site: its QR code (the language-neutral permalink, which opens in
+each reader's language), its card for an iframe in a job posting, and oEmbed (oembed.com), which
+lets platforms turn a pasted link to a role or version page into that card."""
 
 import functools
 from dataclasses import dataclass
@@ -36,7 +28,7 @@ MIN_SIZE = 200
 def qr_svg(url: str, title: str) -> str:
     """An inline SVG QR code of `url` (the same URL always gives the same drawing)."""
     drawing = segno.make(url, error="m").svg_inline(scale=4, border=4, title=title, svgclass="qr")
-    return mark_safe(drawing)  # noqa: S308 (segno escapes the title; the rest is its own markup)
+    return mark_safe(drawing)  # segno escapes the title; the rest is its own markup
 
 
 class OEmbedError(Exception):

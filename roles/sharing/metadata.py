@@ -70,19 +70,16 @@ def fill_in_or_delete(what: str) -> str:
 
 def job_posting(role_occupation: dict, language: str) -> dict:
     """A schema.org JobPosting for a role, in `language`, for HR to paste into their own posting.
-
-    The properties search engines require (title, description, datePosted, hiringOrganization,
-    jobLocation) and recommend (validThrough, employmentType, baseSalary) are all present. What the
-    knowledge base knows is filled in from `role_occupation` (occupation() or pinned_occupation(),
-    made in `language`): the title, a description made of the role's summary, duties and
-    qualities with a link to the role, and `relevantOccupation`, the Occupation with its codes.
-    What only the employer knows is a marked placeholder (fill_in), in the same language.
-    """
+    What the knowledge base knows comes from `role_occupation` (occupation() or
+    pinned_occupation(), made in `language`); what only the employer knows is a placeholder."""
     with override(language):
         role_occupation = {k: v for k, v in role_occupation.items() if k != "@context"}
         return {
             "@context": "https://schema.org",
             "@type": "JobPosting",
+            # Every property search engines require (title, description, datePosted,
+            # hiringOrganization, jobLocation) or recommend (validThrough, employmentType,
+            # baseSalary) is here.
             "title": role_occupation["name"],
             "description": _description(role_occupation, role_occupation["url"]),
             "datePosted": fill_in(gettext("the date the job is posted, as YYYY-MM-DD")),

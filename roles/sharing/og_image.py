@@ -204,25 +204,27 @@ def _language_name() -> str:
 
 def role_png(request, role: Role) -> bytes:
     """The role's card in the active language, drawn once per content version and kept."""
-    return store.fragment(
-        request, "og-image", (role.pk,), lambda: _card(request, role, _language_name())
-    )
+    png = store.read_part(request, "og-image", role.pk)
+    if png is None:
+        png = store.keep_part(
+            request, "og-image", role.pk, value=_card(request, role, _language_name())
+        )
+    return png
 
 
 def version_png(request, version, subject) -> bytes:
     """A published version's card in the active language: `subject` is the role as the version
     holds it (roles.versions.pinned.PinnedRole.role). Drawn once per content version and kept."""
-    return store.fragment(
-        request,
-        "og-image-version",
-        (version.pk,),
-        lambda: _card(
-            request,
-            subject,
-            gettext("Version %(number)s in %(language)s")
-            % {"number": version.number, "language": language_name(get_language())},
-        ),
-    )
+    png = store.read_part(request, "og-image-version", version.pk)
+    if png is None:
+        label = gettext("Version %(number)s in %(language)s") % {
+            "number": version.number,
+            "language": language_name(get_language()),
+        }
+        png = store.keep_part(
+            request, "og-image-version", version.pk, value=_card(request, subject, label)
+        )
+    return png
 
 
 def _meta(request, subject, url: str) -> dict:

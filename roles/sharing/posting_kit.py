@@ -12,7 +12,6 @@ links, like the others.
 """
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,7 +21,6 @@ from django.utils.timezone import localtime
 from django.utils.translation import get_language, get_language_info, gettext, override
 from django.utils.translation import gettext_lazy as _
 
-from kb.pagecache import store
 from roles.languages import language_name
 from roles.models import Role, RoleVersion
 from roles.sharing import embeds
@@ -109,24 +107,8 @@ def kit_links(request, role: Role, language: str, pinned: dict | None) -> list[K
     ]
 
 
-def kit(
-    request,
-    role: Role,
-    language: str,
-    *,
-    refused: bool,
-    content: Callable[[], Role],
-    version: Callable[[], RoleVersion | None],
-) -> dict:
-    """The panel's context. `content` gives the role with its duties and qualities prefetched
-    (needed only for a role with no published version), and `version` its current published
-    version; they are called only when the JobPosting is not kept already."""
-    posting = store.fragment(
-        request,
-        "job-posting",
-        (role.pk, request.user.is_staff, language),
-        lambda: posting_snippet(request, content, language, version()),
-    )
+def kit(request, role: Role, language: str, *, refused: bool, posting: dict) -> dict:
+    """The panel's context, around `posting` (posting_snippet's, kept per content version)."""
     permalink = request.build_absolute_uri(reverse("role-permalink", kwargs={"key": role.key}))
     return {
         "parameter": PARAMETER,
@@ -145,13 +127,13 @@ def kit(
 
 
 def posting_snippet(
-    request, content: Callable[[], Role], language: str, version: RoleVersion | None
+    request, content: Role | None, language: str, version: RoleVersion | None
 ) -> dict:
     """The JobPosting as text to paste, whether some of its texts fell back to another language
     (they are missing in this one), the cards' iframe code, and the current published version the
     kit pins. The posting describes that version and links to it, so it says what the page it
     links to says, whatever is edited later; a role with no published version is described as its
-    page is (`content` gives the role with its duties and qualities, read only then)."""
+    page is (`content`: the role with its duties and qualities prefetched)."""
     if version is not None:
         shown = pinned.PinnedRole.of(version, pinned.load([version]), live=set())
         with override(language):
@@ -160,7 +142,7 @@ def posting_snippet(
         subject, duties = shown.role, shown.duties
         qualities = [quality for quality, _note in shown.qualities]
     else:
-        subject = content()
+        subject = content
         with override(language):
             role_occupation = occupation(subject, request)
         duties = subject.duties.all()

@@ -1,3 +1,6 @@
+"""Sharing views: a role's and a version's cards for iframes, oEmbed, the QR code and the
+role's link-preview image."""
+
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render

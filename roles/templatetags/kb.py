@@ -25,11 +25,8 @@ def _note(shown) -> str:
 @register.simple_tag
 def text(obj, field, paragraphs=False, steps=False, note=True):
     """A translated text; in another language than the page's, marked with its `lang` and a note.
-
-    `paragraphs=True` renders blank-line separated paragraphs as <p> elements; `steps=True` renders
-    one list item per line. Inside headings and links pass `note=False` and put
-    `{% fallback_note obj field %}` after the element, so the note is not part of its name.
-    """
+    `paragraphs=True` makes <p> of blank-line separated paragraphs, `steps=True` an item a line.
+    In headings and links pass `note=False` and put the `fallback_note` tag after the element."""
     shown = text_of(obj, field)
     if steps:
         lines = [line.strip() for line in shown.value.splitlines() if line.strip()]
@@ -37,7 +34,7 @@ def text(obj, field, paragraphs=False, steps=False, note=True):
         value = format_html("<ol>{}</ol>", items)
     elif paragraphs:
         # linebreaks() escapes the text before adding its <p> and <br> elements.
-        value = mark_safe(linebreaks(shown.value, autoescape=True))  # noqa: S308
+        value = mark_safe(linebreaks(shown.value, autoescape=True))  # escaped
     else:
         value = shown.value
     if not shown.fallback:
@@ -51,7 +48,8 @@ def text(obj, field, paragraphs=False, steps=False, note=True):
 
 @register.simple_tag
 def fallback_note(obj, field):
-    """The note for a text shown in another language, for use after a heading or link."""
+    """The note for a text shown in another language, for use after a heading or link (so that the
+    note is not part of its name)."""
     shown = text_of(obj, field)
     return _note(shown) if shown.fallback else ""
 
@@ -61,4 +59,5 @@ def json_ld(data) -> str:
     """A schema.org JSON-LD script; `<` is escaped so no text can close the element."""
     encoded = json.dumps(data, ensure_ascii=False, indent=1)
     encoded = encoded.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(encoded))  # noqa: S308
+    # escaped
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(encoded))

@@ -1,9 +1,6 @@
-"""Reading a published version: the role as it was then, and what has changed since.
-
-A version's content refers to its texts by digest (roles/publishing.py). `load()` fetches the texts
-of any number of versions in one query; `PinnedRole` gives templates objects that read like the
-models (`title_<code>` per language, so the `text` tag and its fallback notes work unchanged).
-"""
+"""Reading a published version: the role as it was then, and what has changed since. Texts are
+fetched by digest, for any number of versions in one query, into objects that read like the
+models (`title_<code>`), so the `text` tag and its fallback notes work unchanged."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field

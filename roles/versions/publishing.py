@@ -1,11 +1,6 @@
-"""Publishing a role: each publish stores a numbered, immutable version of what readers see.
-
-A version's content is a small JSON structure: the role's texts, its duties, qualities,
-scenarios, workplaces, career ladder, sources and occupation codes, each text given per language
-as the digest of a VersionText. A text is stored once, whatever number of versions hold it, so
-publishing again stores only what changed. The structure is built from the same reads as the
-role page (`Role.objects.with_content()`): a version holds exactly what the page showed.
-"""
+"""Publishing a role: each publish stores a numbered, immutable version of what readers see, as
+JSON whose texts are VersionText digests. It is built from the same reads as the role page
+(`Role.objects.with_content()`), so a version holds exactly what the page showed."""
 
 import base64
 import hashlib

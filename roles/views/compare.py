@@ -1,3 +1,5 @@
+"""The compare page: two or three roles side by side, at an address that can be shared."""
+
 from urllib.parse import urlencode
 
 from django.shortcuts import redirect, render
@@ -24,15 +26,13 @@ def compare_keys(values: list[str]) -> list[str]:
 
 @require_safe
 def compare(request):
-    """Two or three roles side by side, in the order asked for.
-
-    The address is the whole state, `?roles=agent&roles=manager` (what the page's GET form sends),
-    so a comparison can be shared; other spellings of it (`?roles=agent,manager`, repeats, blanks)
-    are redirected to that one. Unknown keys (and drafts, for readers) are named and left out, and
-    roles past the third are left out with a word: the page is never an error.
-    """
+    """Two or three roles side by side, in the order asked for. The address is the whole state, so
+    a comparison can be shared; unknown keys (and drafts, for readers) are named and left out, and
+    so are roles past the third, with a word: the page is never an error."""
     asked = request.GET.getlist("roles")
     keys = compare_keys(asked)
+    # Other spellings (`?roles=agent,manager`, repeats, blanks) redirect to the one the page's
+    # GET form sends, `?roles=agent&roles=manager`.
     if keys != asked:
         query = request.GET.copy()
         query.setlist("roles", keys)
@@ -60,7 +60,7 @@ def compare(request):
         "too_many": len(chosen) > COMPARE_MAX,
         "max_roles": COMPARE_MAX,
         **_compare_meta([role.title for role in roles]),
-        **_linkswith_query(request, urlencode([("roles", key) for key in compared])),
+        **_links_with_query(request, urlencode([("roles", key) for key in compared])),
     }
     return render(request, "roles/compare.html", context)
 
@@ -95,11 +95,9 @@ def _shown_keys(keys: list[str]) -> str:
     return ", ".join(shown + (["…"] if len(keys) > 5 else []))
 
 
-def _linkswith_query(request, query: str) -> dict:
-    """The page's canonical, hreflang and language-switcher links, with `query`.
-
-    The context processor's links carry the path alone; on the compare page the query is the page.
-    """
+def _links_with_query(request, query: str) -> dict:
+    """The page's canonical, hreflang and language-switcher links, with `query`: the context
+    processor's links carry the path alone, and on the compare page the query is the page."""
     if not query:
         return {}
     links = language_links(request)

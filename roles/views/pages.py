@@ -1,4 +1,3 @@
-import functools
 from itertools import groupby
 
 from django.db.models import prefetch_related_objects
@@ -48,27 +47,8 @@ def home(request):
 def role_detail(request, key):
     language = get_language()
     role = get_object_or_404(Role.objects.visible_to(request.user).for_page(language), key=key)
-    # The current version, with its content: the kit's JobPosting describes it.
-    version = functools.cache(lambda: RoleVersion.objects.current_of(role.key))
-
-    @functools.cache
-    def content(code: str) -> Role:
-        """The role with everything its page shows in language `code`, read only when a part of
-        the page is not kept already: the page's role itself in the page's language (the kit's
-        language may differ)."""
-        shown = role if code == language else Role.objects.for_page(code).get(pk=role.pk)
-        prefetch_related_objects([shown], *Role.objects.content(code))
-        return shown
-
-    # The role's sections (and its JSON-LD) are rendered once per content version and language,
-    # and kept: editors, and addresses the page cache has not seen, reuse them.
-    sections = store.fragment(
-        request,
-        "role",
-        (role.pk, request.user.is_staff),
-        lambda: role_sections(request, content(language), version(), language),
-    )
     kit_language, refused = posting_kit.chosen_language(request)
+    sections, posting = _kept_parts(request, role, language, kit_language)
     context = {
         "role": role,
         "sections": sections,
@@ -76,17 +56,37 @@ def role_detail(request, key):
         "meta_title": role.title,
         "meta_description": role.summary,
         "og_image": og_image.meta(request, role),
-        "kit": posting_kit.kit(
-            request,
-            role,
-            kit_language,
-            refused=refused,
-            content=lambda: content(kit_language),
-            version=version,
-        ),
+        "kit": posting_kit.kit(request, role, kit_language, refused=refused, posting=posting),
         **embeds.discovery(request),
     }
     return render(request, "roles/role_detail.html", context)
+
+
+def _kept_parts(request, role, language: str, kit_language: str) -> tuple[dict, dict]:
+    """The role's sections (with its JSON-LD) and the kit's JobPosting: each rendered once per
+    content version, language and host, and kept; the role's content is read only to render."""
+    staff = request.user.is_staff
+    sections = store.read_part(request, "role", role.pk, staff)
+    posting = store.read_part(request, "job-posting", role.pk, staff, kit_language)
+    if sections is not None and posting is not None:
+        return sections, posting
+    version = RoleVersion.objects.current_of(role.key)  # the JobPosting describes it
+    with_content = {}  # the role with what its page shows, per language
+    for code in {language} | ({kit_language} if posting is None and version is None else set()):
+        shown = role if code == language else Role.objects.for_page(code).get(pk=role.pk)
+        prefetch_related_objects([shown], *Role.objects.content(code))
+        with_content[code] = shown
+    if sections is None:
+        rendered = role_sections(request, with_content[language], version, language)
+        sections = store.keep_part(request, "role", role.pk, staff, value=rendered)
+    if posting is None:
+        snippet = posting_kit.posting_snippet(
+            request, with_content.get(kit_language), kit_language, version
+        )
+        posting = store.keep_part(
+            request, "job-posting", role.pk, staff, kit_language, value=snippet
+        )
+    return sections, posting
 
 
 def role_sections(request, role, version: RoleVersion | None, language: str) -> dict:

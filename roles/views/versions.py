@@ -1,3 +1,5 @@
+"""Published versions' pages: a version as it was, its link-preview image, and a role's versions."""
+
 from django.http import Http404, HttpResponse, HttpResponseGone
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse

@@ -354,7 +354,7 @@ def job_board():
     posting = {"html": ""}
 
     class Board(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 (http.server's name)
+        def do_GET(self):  # http.server's name
             body = posting["html"].encode()
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
