@@ -18,7 +18,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from kb.api.openapi import description
 from roles.editorial import translation_status
 from roles.languages import languages, unprefixed
-from roles.models import Quality, Role, RoleVersion, Scenario, Workplace
+from roles.models import KIND_OF, KINDS, Role, RoleVersion
 from roles.texts import text
 
 CORS = {
@@ -188,9 +188,8 @@ def role_ref(request, role) -> dict:
 
 
 def _abs_api(request, obj) -> str:
-    kind = {Role: "role", Quality: "quality", Scenario: "scenario", Workplace: "workplace"}
     key = obj.key if isinstance(obj, Role) else obj.slug
-    return _absolute(request, _api(kind[type(obj)], key))
+    return _absolute(request, _api(KIND_OF[type(obj)], key))
 
 
 def _with_status(request, obj, data: dict, fallbacks: dict, statuses: dict, api: str, perma=None):
@@ -333,15 +332,12 @@ def workplace_data(request, workplace, statuses, *, full: bool) -> dict:
     return _with_status(request, workplace, data, fallbacks, statuses, api)
 
 
-KINDS = {
-    "quality": (Quality, quality_data, "name"),
-    "scenario": (Scenario, scenario_data, "title"),
-    "workplace": (Workplace, workplace_data, "name"),
-}
+# How each collection found by slug is serialised (the models are roles.models.KINDS').
+SERIALISERS = {"quality": quality_data, "scenario": scenario_data, "workplace": workplace_data}
 
 
 def _listing(request, kind: str):
-    model, serialise, _title = KINDS[kind]
+    model, serialise = KINDS[kind], SERIALISERS[kind]
     objects = list(model.objects.published().order_by("slug"))
     statuses = translation_status.statuses(objects)
     results = [serialise(request, obj, statuses, full=False) for obj in objects]
@@ -349,7 +345,7 @@ def _listing(request, kind: str):
 
 
 def _detail(request, kind: str, slug: str):
-    model, serialise, _title = KINDS[kind]
+    model, serialise = KINDS[kind], SERIALISERS[kind]
     obj = model.objects.published().with_content().filter(slug=slug).first()
     if obj is None:
         raise not_found(kind, slug)

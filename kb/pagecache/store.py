@@ -1,16 +1,6 @@
-"""Whole public pages kept in the shared cache for anonymous readers, per address (and so per
-language: every page's address carries its language).
-
-Pages are kept under their address and the release of the code, each with the content's version
-(ContentVersion) it was rendered from. Every change to the content, whatever makes it (admin, seed
-loads, imports, restores, recoveries), gives the content a new version in the same transaction
-(roles/signals.py), so once the change is committed every kept page is stale, on every app instance
-at once: a kept page is served only while its version is the current one, else rendered again and
-kept in its place. The version is a random number, not a count, so a database restored from a dump
-never meets pages kept for other content under the same number. With a shared cache, the current
-version and the page are read together, in one round trip. Kept pages expire after
-PAGE_CACHE_SECONDS.
-"""
+"""Whole public pages kept for anonymous readers, per address and code release, each with the
+content version it was rendered from: a committed change (roles.changes) draws a new version, and
+every kept page on every app instance is stale at once."""
 
 import functools
 import hashlib
@@ -53,6 +43,8 @@ def content_changed(sender, **kwargs):
 
 def bump() -> None:
     """Make every kept page stale (when the surrounding transaction commits)."""
+    # Random, not a count: a database restored from a dump never meets pages kept for other
+    # content under the same number.
     value = secrets.randbits(62)
     if not ContentVersion.objects.filter(pk=1).update(value=value):
         ContentVersion.objects.update_or_create(pk=1, defaults={"value": value})
@@ -200,12 +192,9 @@ def storable(response) -> bool:
 
 
 def get(request, key: str) -> HttpResponse | None:
-    """The page kept under `key`, if it was rendered from the current content version.
-
-    Reads the version too (request.content_version). With a shared cache both come in one round
-    trip; the database is read only when the cache lacks the version. A database error propagates
-    (the 503 page); the cache server being away serves pages uncached.
-    """
+    """The page kept under `key` if it was rendered from the current content version, which it
+    reads too (request.content_version): with Redis, both in one round trip. A database error
+    propagates (the 503 page); a cache server that is away serves pages uncached."""
     kept = version = None
     if settings.REDIS_URL:
         try:

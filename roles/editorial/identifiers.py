@@ -4,17 +4,7 @@ a slug renamed in admin changes it (old files then say "unknown")."""
 
 from django.db import models
 
-from roles.models import Duty, Quality, Role, RoleQuality, Scenario, Source, Workplace
-
-KINDS = {
-    "role": Role,
-    "duty": Duty,
-    "quality": Quality,
-    "rolequality": RoleQuality,
-    "scenario": Scenario,
-    "workplace": Workplace,
-    "source": Source,
-}
+from roles.models import KINDS, Duty, Role, RoleQuality, Source
 
 
 def identify(obj: models.Model) -> str:

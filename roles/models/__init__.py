@@ -26,9 +26,11 @@ KINDS = {
     "workplace": Workplace,
     "source": Source,
 }
+KIND_OF = {model: kind for kind, model in KINDS.items()}
 
 __all__ = [
     "KINDS",
+    "KIND_OF",
     "Content",
     "Duty",
     "FormerSlug",

@@ -1,12 +1,5 @@
-"""Each role's Open Graph image: a 1200×630 PNG card (the site's name, the role's title and summary,
-the site's address and the language) drawn on the server with Pillow, so a pasted role link
-previews with a picture in the page's language. A published version (the pinned link of a job
-posting) has its own card, with its number, drawn from the version's texts.
-
-The fonts are in roles/fonts/ (DejaVu Sans: Latin and Greek), not the system's. Drawing a card takes
-tens of milliseconds, so each is drawn once per content version, release and language and kept
-(store.fragment): an edit gives a new image at once.
-"""
+"""Open Graph images: a 1200×630 PNG card per role (and per published version) and language, drawn
+with Pillow in the fonts of roles/sharing/fonts/ (Greek never depends on the server's fonts)."""
 
 import functools
 import hashlib
@@ -204,6 +197,7 @@ def _language_name() -> str:
 
 def role_png(request, role: Role) -> bytes:
     """The role's card in the active language, drawn once per content version and kept."""
+    # Tens of milliseconds to draw: kept per content version, so an edit gives a new image at once.
     png = store.read_part(request, "og-image", role.pk)
     if png is None:
         png = store.keep_part(

@@ -1,15 +1,5 @@
-"""The job-posting kit on each role page: what HR needs to point a job posting at a role.
-
-For the language the posting is written in (`?kit=<code>`, the page's language by default): the
-role's links, each with links to its sections; the embeddable card; the QR code of the permalink;
-and a schema.org JobPosting ready to paste (roles/metadata.py). All of it works without
-JavaScript: the language is chosen with a GET form, so each language's kit has an address of its
-own, and the page cache keeps each apart (it keys pages by their query).
-
-kit() builds the whole panel's context in one place. The links are a list of KitLink: another kind
-of link to offer HR is one more entry in kit_links(), and the page shows it, with its section
-links, like the others.
-"""
+"""The job-posting kit on each role page, in the posting's language (`?kit=<code>`, a GET form, so
+each language's kit has an address of its own): links, card, QR code and a JobPosting to paste."""
 
 import json
 from dataclasses import dataclass
@@ -129,11 +119,9 @@ def kit(request, role: Role, language: str, *, refused: bool, posting: dict) -> 
 def posting_snippet(
     request, content: Role | None, language: str, version: RoleVersion | None
 ) -> dict:
-    """The JobPosting as text to paste, whether some of its texts fell back to another language
-    (they are missing in this one), the cards' iframe code, and the current published version the
-    kit pins. The posting describes that version and links to it, so it says what the page it
-    links to says, whatever is edited later; a role with no published version is described as its
-    page is (`content`: the role with its duties and qualities prefetched)."""
+    """The JobPosting to paste, whether any of its texts fell back, the cards' iframe code, and the
+    version the kit pins. It describes that version (what its link shows, whatever is edited
+    later); a role with no version is described from `content`, with its duties and qualities."""
     if version is not None:
         shown = pinned.PinnedRole.of(version, pinned.load([version]), live=set())
         with override(language):

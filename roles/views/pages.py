@@ -1,3 +1,6 @@
+"""The reader's pages: home, role, quality, scenario, workplace and about pages, and the
+language-neutral permalinks that redirect to them."""
+
 from itertools import groupby
 
 from django.db.models import prefetch_related_objects
@@ -155,12 +158,8 @@ def reverse_permalink(obj) -> str:
 
 
 def _negotiated(request, obj):
-    """Redirect a language-neutral link to `obj` in the reader's language.
-
-    The language comes from the cookie the language switcher sets, then Accept-Language, then the
-    default; the redirect is temporary and varies on both, so no cache serves one reader's language
-    to another.
-    """
+    """Redirect a language-neutral link to `obj` in the reader's language (the switcher's cookie,
+    then Accept-Language): temporary, and varying on both, so no cache mixes readers' languages."""
     with override(get_language_from_request(request)):
         response = redirect(obj)
     patch_vary_headers(response, ["Cookie", "Accept-Language"])
