@@ -44,9 +44,7 @@ def record(model: type, pk=None, *, using: str = DEFAULT_DB_ALIAS) -> None:
         and connection.in_atomic_block
         and any(func == pending.send for _ids, func, _robust in connection.run_on_commit)
     )
-    if (
-        not waiting
-    ):  # the first change of this transaction (an earlier one committed or rolled back)
+    if not waiting:  # the transaction's first change (an earlier one committed or rolled back)
         pending = connection.content_changes = Changes()
     if pk is None:
         pending.bulk.add(model)

@@ -11,11 +11,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import (
-    get_language_from_path,
-    get_language_from_request,
-    override,
-)
+from django.utils.translation import get_language_from_path, get_language_from_request, override
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 

@@ -14,11 +14,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.utils.cache import set_response_etag
-from django.utils.translation import (
-    get_language,
-    get_language_from_path,
-    get_language_from_request,
-)
+from django.utils.translation import get_language, get_language_from_path, get_language_from_request
 
 from kb.pagecache.models import ContentVersion
 

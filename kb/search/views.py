@@ -1,9 +1,7 @@
 """The search page."""
 
 from django.shortcuts import render
-from django.utils.translation import (
-    get_language,
-)
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from kb.search.queries import search

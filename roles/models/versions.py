@@ -9,10 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from roles.addresses import page_url
 from roles.changes import Tracked
 from roles.models.content import RoleKey
-from roles.models.querysets import (
-    RoleVersionQuerySet,
-    VersionTextQuerySet,
-)
+from roles.models.querysets import RoleVersionQuerySet, VersionTextQuerySet
 
 
 class VersionText(models.Model):

@@ -7,11 +7,7 @@ from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import (
-    get_language,
-    get_language_from_request,
-    override,
-)
+from django.utils.translation import get_language, get_language_from_request, override
 from django.views.decorators.http import require_safe
 
 from kb.pagecache import store

@@ -4,9 +4,7 @@ from django.http import Http404, HttpResponse, HttpResponseGone
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.translation import (
-    gettext,
-)
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from roles.addresses import with_query

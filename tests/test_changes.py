@@ -1,0 +1,115 @@
+"""Derived data (the search index, the page cache) follows the content through one signal, sent once
+per transaction when it commits, with what changed."""
+
+from collections import Counter
+from unittest import mock
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from kb.pagecache import store
+from kb.search import index
+from roles.changes import content_changed
+from roles.models import Duty, Quality, Role
+from tests.helpers import form_data
+
+
+@pytest.fixture
+def sent():
+    """Every `changes` content_changed sends while the test runs."""
+    received = []
+
+    def receive(sender, *, changes, **kwargs):
+        received.append(changes)
+
+    content_changed.connect(receive, dispatch_uid="test-changes")
+    yield received
+    content_changed.disconnect(dispatch_uid="test-changes")
+
+
+def test_one_transaction_sends_one_signal_with_every_row_it_changed(seeded, sent):
+    agent = Role.objects.get(key="agent")
+    first, second = agent.duties.all()[:2]
+    deleted = second.pk
+    with transaction.atomic():
+        agent.title_el = "Εκπρόσωπος εξυπηρέτησης πελατών"
+        agent.save()
+        first.text_da = "Besvarer kundernes opkald."
+        first.save()
+        second.delete()
+        assert sent == []  # not before the commit
+
+    assert len(sent) == 1
+    assert sent[0].rows[Role] == {agent.pk}
+    assert sent[0].rows[Duty] == {first.pk, deleted}
+
+
+def test_a_transaction_rolled_back_sends_nothing(seeded, sent):
+    agent = Role.objects.get(key="agent")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        agent.save()
+        raise RuntimeError
+
+    assert sent == []
+
+
+def test_bulk_writes_and_links_are_changes_too(seeded, sent):
+    patience = Quality.objects.get(slug="patience")
+    with transaction.atomic():
+        Quality.objects.filter(pk=patience.pk).update(published=False)
+        patience.roles.clear()
+
+    assert len(sent) == 1
+    assert Quality in sent[0].bulk
+    assert sent[0].rows[Quality] == {patience.pk}
+
+
+def test_a_committed_change_makes_kept_pages_stale_and_reindexes(client, seeded):
+    client.get("/nb/roles/agent/")
+    before = store.current_version()
+    Role.objects.filter(key="agent").update(title_nb="Kundeagent")  # bulk: the page only
+    agent = Role.objects.get(key="agent")
+    agent.title_nb = "Kundeserviceagent i Tromsø"
+    agent.save()
+
+    assert store.current_version() != before
+    assert "Kundeserviceagent i Tromsø" in client.get("/nb/roles/agent/").content.decode()
+    found = client.get("/nb/search/", {"q": "Tromsø"}).context["results"].page.object_list
+    assert [hit.title for hit in found] == ["Kundeserviceagent i Tromsø"]
+
+
+@pytest.mark.parametrize("change", ["edit one duty", "reorder the duties"])
+def test_an_admin_save_bumps_the_content_version_once_and_reindexes_each_object_once(
+    editor_client, seeded, change
+):
+    agent = Role.objects.get(key="agent")
+    url = reverse("admin:roles_role_change", args=[agent.pk])
+    data = form_data(editor_client.get(url).content.decode(), "role_form")
+    rows = [i for i in range(int(data["duties-TOTAL_FORMS"][0])) if data[f"duties-{i}-id"][0]]
+    if change == "edit one duty":
+        data[f"duties-{rows[0]}-text_el"] = ["Απαντά στις κλήσεις των πελατών."]
+    else:
+        orders = [data[f"duties-{i}-order"][0] for i in rows]
+        for i, order in zip(rows, reversed(orders), strict=True):
+            data[f"duties-{i}-order"] = [order]
+    bumps, reindexed = Counter(), Counter()
+    entries_for, bump = index.entries_for, store.bump
+
+    def count_entries(obj):
+        reindexed[(type(obj), obj.pk)] += 1
+        return entries_for(obj)
+
+    with (
+        mock.patch.object(store, "bump", side_effect=lambda: bumps.update(["bump"]) or bump()),
+        mock.patch.object(index, "entries_for", side_effect=count_entries),
+    ):
+        response = editor_client.post(url, data)
+
+    assert response.status_code == 302
+    assert bumps["bump"] == 1
+    assert set(reindexed) == {
+        (Role, agent.pk),
+        *((Duty, pk) for pk in agent.duties.values_list("pk", flat=True)),
+    }
+    assert set(reindexed.values()) == {1}
