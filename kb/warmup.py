@@ -12,6 +12,7 @@ from django.urls import get_resolver, reverse
 from django.utils import translation
 
 from kb.pagecache import store
+from roles.languages import languages
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ def warm_up() -> None:
         for path in (settings.BASE_DIR / "templates").rglob("*.html")
         if "admin" not in path.parts
     )
-    for code, _name in settings.LANGUAGES:
+    for code in languages():
         with translation.override(code):  # loads the language's catalogue
             reverse("roles:home")  # and its URL prefix
     for name in templates:

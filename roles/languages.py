@@ -31,6 +31,11 @@ def languages() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
+def native_name(code: str) -> str:
+    """A language's name as its speakers write it (the switcher's, the kit's choices)."""
+    return get_language_info(code)["name_local"]
+
+
 def language_name(code: str) -> str:
     """A language's name in the active language, for use in a sentence ("in Danish")."""
     return str(dict(settings.LANGUAGES)[code])
@@ -47,7 +52,7 @@ def page_links(path: str, current: str) -> tuple[tuple[str, str, str, str], ...]
         links.append(
             (
                 code,
-                get_language_info(code)["name_local"],
+                native_name(code),
                 same_page_in(path, code),
                 f"{switch}?{urlencode({'next': path})}",
             )

@@ -1,10 +1,9 @@
 """The OpenAPI 3.1 description of the read-only API (served at /api/v1/openapi.json). The API's
 tests validate every response against these schemas, so a response that drifts fails a test."""
 
-from django.conf import settings
-
 from roles import occupation_codes
 from roles.editorial.translation_status import STATES
+from roles.languages import languages
 from roles.models import RoleKey
 
 
@@ -60,7 +59,7 @@ def _code(description: str, pattern: str) -> dict:
 
 
 def schemas() -> dict:
-    codes = [code for code, _name in settings.LANGUAGES]
+    codes = languages()
     per_language = {code: None for code in codes}
     role_ref = _object({"key": _string(), "title": _string(), "api": _url()})
     return {
@@ -261,7 +260,7 @@ def _operation(summary: str, schema: str, *, key: str | None = None) -> dict:
 
 
 def description() -> dict:
-    codes = [code for code, _name in settings.LANGUAGES]
+    codes = languages()
     return {
         "openapi": "3.1.0",
         "info": {

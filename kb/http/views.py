@@ -15,13 +15,13 @@ from django.utils.translation import get_language_from_path, get_language_from_r
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from roles.languages import same_page_in
+from roles.languages import languages, same_page_in
 
 
 @require_safe
 def switch_language(request, code):
     """The language switcher: remember the reader's choice, then show the same page in it."""
-    if code not in dict(settings.LANGUAGES):
+    if code not in languages():
         raise Http404
     target = request.GET.get("next", "")
     safe = url_has_allowed_host_and_scheme(

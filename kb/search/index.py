@@ -9,6 +9,7 @@ from django.utils.translation import override
 
 from kb.search.models import SearchEntry, SearchWord
 from roles import changes
+from roles.languages import languages
 from roles.models import KINDS as CONTENT_KINDS
 from roles.models import Duty, Role
 
@@ -75,7 +76,7 @@ def entries_for(obj: models.Model) -> list[SearchEntry]:
     kind = KIND_OF[type(obj)]
     title_field, body_fields = FIELDS[kind]
     entries = []
-    for code, _name in settings.LANGUAGES:
+    for code in languages():
         title = _own(obj, title_field, code)
         if title:
             body = "\n".join(filter(None, (_own(obj, name, code) for name in body_fields)))
@@ -138,7 +139,7 @@ def _vectorise(entries) -> None:
     """On PostgreSQL: the text-search vectors of these entries, and their words into the lexicon."""
     if connection.vendor != "postgresql":
         return
-    for code, _name in settings.LANGUAGES:
+    for code in languages():
         ids = list(entries.filter(language=code).values_list("pk", flat=True))
         if not ids:
             continue

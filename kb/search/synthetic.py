@@ -6,11 +6,11 @@ import random
 import re
 import sys
 
-from django.conf import settings
 from django.db import transaction
 
 from kb.search import index
 from kb.search.models import SearchEntry
+from roles.languages import languages
 from roles.models import Duty, Quality, Role, Scenario
 
 PREFIX = "synthetic-"
@@ -19,7 +19,7 @@ WORD = re.compile(r"\w{3,}", re.UNICODE)
 
 def vocabulary() -> dict[str, list[str]]:
     """Each language's words, from the texts loaded from the seeds."""
-    words = {code: [] for code, _name in settings.LANGUAGES}
+    words = {code: [] for code in languages()}
     for role in Role.objects.all():
         for code in words:
             for field in ("summary", "body", "career"):

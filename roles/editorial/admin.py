@@ -20,6 +20,7 @@ from roles.editorial.workflow import (
     may_edit_structure,
     translation_status,
 )
+from roles.languages import languages
 from roles.models import (
     Duty,
     Quality,
@@ -43,11 +44,7 @@ admin.site.index_title = _("Content and translations")
 
 def localized(*fields: str) -> list[str]:
     """The per-language columns of translated fields, for search_fields."""
-    return [
-        build_localized_fieldname(field, code)
-        for field in fields
-        for code, _name in settings.LANGUAGES
-    ]
+    return [build_localized_fieldname(field, code) for field in fields for code in languages()]
 
 
 def language_column(code: str, name):
@@ -94,7 +91,7 @@ class MissingInLanguageFilter(admin.SimpleListFilter):
         return settings.LANGUAGES
 
     def queryset(self, request, queryset):
-        if self.value() in dict(settings.LANGUAGES):
+        if self.value() in languages():
             return queryset.missing_in(self.value())
         return queryset
 

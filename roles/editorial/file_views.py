@@ -6,7 +6,6 @@ import base64
 import binascii
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpResponse
@@ -27,6 +26,7 @@ from roles.editorial.translation_files import (
     read_language,
     translation_languages,
 )
+from roles.languages import language_name
 
 MAX_UPLOAD = 5 * 1024 * 1024
 DOWNLOADS = {
@@ -36,8 +36,7 @@ DOWNLOADS = {
 
 
 def _language_choices():
-    names = dict(settings.LANGUAGES)
-    return [(code, names[code]) for code in translation_languages()]
+    return [(code, language_name(code)) for code in translation_languages()]
 
 
 class ExportForm(forms.Form):
@@ -123,7 +122,9 @@ def import_view(request) -> HttpResponse:
         language = read_language(path_or_text=text)
         if not request.user.has_perm(f"roles.translate_{language}"):
             refused = _("You may not import texts in %(language)s.")
-            return _import_page(request, [refused % {"language": _name(language)}], status=403)
+            return _import_page(
+                request, [refused % {"language": language_name(language)}], status=403
+            )
         report = import_po(path_or_text=text, dry_run=not confirming, user=request.user)
     except TranslationFileError as error:
         return _import_page(request, error.errors)
@@ -137,7 +138,7 @@ def import_view(request) -> HttpResponse:
         _("Import translations"),
         report=report,
         confirm=confirm,
-        language_name=_name(language),
+        language_name=language_name(language),
     )
 
 
@@ -152,16 +153,12 @@ def _import_page(request, errors: list[str] | None = None, status: int = 200) ->
     )
 
 
-def _name(code: str) -> str:
-    return str(dict(settings.LANGUAGES)[code])
-
-
 def _form_errors(form: forms.Form) -> list[str]:
     return [message for messages_ in form.errors.values() for message in messages_]
 
 
 def _done(report) -> str:
-    language = _name(report.language)
+    language = language_name(report.language)
     if not report.changes and not report.confirmed:
         return _("Nothing to change: the file's %(language)s texts are those of the site.") % {
             "language": language

@@ -451,9 +451,7 @@ def _review_action(code):
 
 def _status_filter(code: str):
     class StatusFilter(admin.SimpleListFilter):
-        title = format_lazy(
-            gettext_lazy("status in {language}"), language=dict(settings.LANGUAGES)[code]
-        )
+        title = format_lazy(gettext_lazy("status in {language}"), language=language_name(code))
         parameter_name = f"status_{code}"
 
         def lookups(self, request, model_admin):
@@ -474,4 +472,4 @@ def _status_filter(code: str):
     return StatusFilter
 
 
-STATUS_FILTERS = [_status_filter(code) for code, _name in settings.LANGUAGES]
+STATUS_FILTERS = [_status_filter(code) for code in languages()]

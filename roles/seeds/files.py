@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.conf import settings
 
 from roles import occupation_codes as codes
+from roles.languages import languages
 from roles.models import Origin, RoleKey
 from roles.texts import clean_text
 
@@ -131,7 +131,7 @@ class _Reader:
         self.file = file
         self.entry = entry
         self.what = what
-        self.languages = [code for code, _name in settings.LANGUAGES]
+        self.languages = languages()
 
     @property
     def where(self) -> str:

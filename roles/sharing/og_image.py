@@ -8,12 +8,12 @@ import unicodedata
 from pathlib import Path
 
 from django.urls import reverse
-from django.utils.translation import get_language, get_language_info, gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageDraw, ImageFont
 
 from kb.pagecache import store
-from roles.languages import language_name
+from roles.languages import language_name, native_name
 from roles.models import Role
 from roles.texts import text
 
@@ -192,7 +192,7 @@ def _card(request, subject, label: str) -> bytes:
 
 
 def _language_name() -> str:
-    return get_language_info(get_language())["name_local"]
+    return native_name(get_language())
 
 
 def role_png(request, role: Role) -> bytes:

@@ -4,14 +4,13 @@ each language's kit has an address of its own): links, card, QR code and a JobPo
 import json
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
-from django.utils.translation import get_language, get_language_info, gettext, override
+from django.utils.translation import get_language, gettext, override
 from django.utils.translation import gettext_lazy as _
 
-from roles.languages import language_name
+from roles.languages import language_name, languages, native_name
 from roles.models import Role, RoleVersion
 from roles.sharing import embeds
 from roles.sharing.metadata import job_posting, occupation, pinned_occupation
@@ -39,7 +38,7 @@ def chosen_language(request) -> tuple[str, bool]:
     """The kit's language, and whether the one asked for was refused (not a language of the
     site): then the kit is in the page's language, which is never an error."""
     asked = request.GET.get(PARAMETER, "")
-    if asked in dict(settings.LANGUAGES):
+    if asked in languages():
         return asked, False
     return get_language(), bool(asked)
 
@@ -105,10 +104,7 @@ def kit(request, role: Role, language: str, *, refused: bool, posting: dict) -> 
         "language": language,
         "language_name": language_name(language),
         "refused": refused,
-        "choices": [
-            {"code": code, "name": get_language_info(code)["name_local"]}
-            for code, _name in settings.LANGUAGES
-        ],
+        "choices": [{"code": code, "name": native_name(code)} for code in languages()],
         "links": kit_links(request, role, language, posting["pinned"]),
         "qr": embeds.qr_svg(permalink, gettext("QR code of the link to this role")),
         "embed_url": embeds.embed_path(role.key, language),

@@ -3,19 +3,19 @@
 import json
 
 from django import template
-from django.conf import settings
 from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from roles.languages import language_name
 from roles.texts import text as text_of
 
 register = template.Library()
 
 
 def _note(shown) -> str:
-    # The language's name as the reader's language calls it (from settings.LANGUAGES).
-    name = dict(settings.LANGUAGES)[shown.language]
+    # The language's name as the reader's language calls it.
+    name = language_name(shown.language)
     return format_html(
         '<small class="fallback-note">{}</small>',
         _("Not yet translated: shown in %(language)s.") % {"language": name},

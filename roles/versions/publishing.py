@@ -7,12 +7,12 @@ import hashlib
 import json
 import logging
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
+from roles.languages import languages
 from roles.models import Role, RoleVersion, VersionText
 
 logger = logging.getLogger(__name__)
@@ -21,7 +21,7 @@ ROLE_TEXTS = ("title", "summary", "body", "career")
 SCENARIO_TEXTS = ("title", "situation", "steps", "avoid")
 # Plain values kept as they are: the occupation codes the role has.
 CODES = ("isco08", "esco_uri", "onet_soc")
-LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
+LANGUAGE_CODES = frozenset(code for code in languages())
 
 
 class NothingToPublish(Exception):
@@ -64,11 +64,11 @@ class _Collector:
         return {name: self.texts_of(obj, name) for name in names}
 
 
-def snapshot(role: Role, languages=None) -> tuple[dict, dict[str, str]]:
+def snapshot(role: Role, codes=None) -> tuple[dict, dict[str, str]]:
     """The role as a reader sees it, and the texts that holds: `role` must come from
     `Role.objects.with_content()`, whose prefetches keep out what is not published. With
-    `languages`, only those languages' texts (those a role page read for its language)."""
-    collect = _Collector(languages or [code for code, _name in settings.LANGUAGES])
+    `codes`, only those languages' texts (those a role page read for its language)."""
+    collect = _Collector(codes or languages())
     leads_to = role.leads_to if role.leads_to and role.leads_to.published else None
     content = {
         **collect.fields(role, ROLE_TEXTS),
@@ -138,7 +138,7 @@ def shown_in(value, language: str):
 
 def page_fingerprints(content: dict) -> dict[str, str]:
     """Per language, the fingerprint of what the role's page showed in it."""
-    return {code: fingerprint(shown_in(content, code)) for code, _name in settings.LANGUAGES}
+    return {code: fingerprint(shown_in(content, code)) for code in languages()}
 
 
 def shows(role: Role, version: RoleVersion, language: str) -> bool:
