@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
@@ -152,3 +153,27 @@ def test_a_database_of_the_last_release_migrates_without_loss(client):
         assert sorted(moved.values_list("model", "app_label")) == sorted(MOVED.items())
     finally:
         migrate(head)  # the head schema, whatever happened
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_move_is_undone_by_two_migrate_commands():
+    """Back to the last release with `migrate search zero`, `migrate pagecache zero`, and forward
+    again: the content types and their permissions keep their ids throughout."""
+    moved = ContentType.objects.filter(model__in=MOVED)
+    kept = sorted(moved.values_list("pk", "model"))
+    permissions = sorted(Permission.objects.filter(content_type__in=moved).values_list("pk"))
+    try:
+        call_command("migrate", "search", "zero", verbosity=0)  # post_migrate runs between them
+        call_command("migrate", "pagecache", "zero", verbosity=0)
+        ContentType.objects.clear_cache()
+        assert sorted(moved.values_list("pk", "model", "app_label")) == [
+            (pk, model, "roles") for pk, model in kept
+        ]
+        assert TABLES <= set(connection.introspection.table_names())
+    finally:
+        call_command("migrate", verbosity=0)
+        ContentType.objects.clear_cache()
+    assert sorted(moved.values_list("pk", "model")) == kept
+    assert (
+        sorted(Permission.objects.filter(content_type__in=moved).values_list("pk")) == permissions
+    )

@@ -12,4 +12,4 @@ def search_page(request):
     results = search(
         query=request.GET.get("q", ""), language=get_language(), page=request.GET.get("page", 1)
     )
-    return render(request, "roles/search.html", {"results": results, "meta_title": results.query})
+    return render(request, "search/search.html", {"results": results, "meta_title": results.query})

@@ -1,19 +1,22 @@
 from django.db import migrations, models
 
+MODELS = ["contentversion"]
+
+
+def move(apps, source: str, target: str) -> None:
+    """The models' content types, and so their permissions, move with them. One made for the
+    target meanwhile (by post_migrate, between two migrate commands) gives way."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    ContentType.objects.filter(app_label=target, model__in=MODELS).delete()
+    ContentType.objects.filter(app_label=source, model__in=MODELS).update(app_label=target)
+
 
 def move_content_types(apps, schema_editor):
-    """Their content types (and so their permissions) move with them."""
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    ContentType.objects.filter(app_label="roles", model__in=["contentversion"]).update(
-        app_label="pagecache"
-    )
+    move(apps, "roles", "pagecache")
 
 
 def move_content_types_back(apps, schema_editor):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    ContentType.objects.filter(app_label="pagecache", model__in=["contentversion"]).update(
-        app_label="roles"
-    )
+    move(apps, "pagecache", "roles")
 
 
 class Migration(migrations.Migration):
@@ -24,6 +27,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("roles", "0012_role_versions"),
         ("contenttypes", "0002_remove_content_type_name"),
+        ("auth", "0012_alter_user_first_name_max_length"),  # permissions go with content types
     ]
 
     operations = [

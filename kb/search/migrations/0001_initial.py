@@ -1,20 +1,23 @@
 import django.contrib.postgres.search
 from django.db import migrations, models
 
+MODELS = ["searchentry", "searchword"]
+
+
+def move(apps, source: str, target: str) -> None:
+    """The models' content types, and so their permissions, move with them. One made for the
+    target meanwhile (by post_migrate, between two migrate commands) gives way."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    ContentType.objects.filter(app_label=target, model__in=MODELS).delete()
+    ContentType.objects.filter(app_label=source, model__in=MODELS).update(app_label=target)
+
 
 def move_content_types(apps, schema_editor):
-    """Their content types (and so their permissions) move with them."""
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    ContentType.objects.filter(app_label="roles", model__in=["searchentry", "searchword"]).update(
-        app_label="search"
-    )
+    move(apps, "roles", "search")
 
 
 def move_content_types_back(apps, schema_editor):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    ContentType.objects.filter(app_label="search", model__in=["searchentry", "searchword"]).update(
-        app_label="roles"
-    )
+    move(apps, "search", "roles")
 
 
 class Migration(migrations.Migration):
@@ -25,6 +28,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("roles", "0012_role_versions"),
         ("contenttypes", "0002_remove_content_type_name"),
+        ("auth", "0012_alter_user_first_name_max_length"),  # permissions go with content types
     ]
 
     operations = [
