@@ -33,7 +33,7 @@ from django.test import Client
 
 try:
     from roles.seeds.loading import load_seeds
-except ImportError:  # the layout before the split (issue 13), for the "before" figures
+except ImportError:  # the layout of 30b2444, before the split: for docs/BENCHMARKS.md's "before"
     from roles.seeding import load_seeds
 
 PACKAGES = tuple(str(ROOT / name) + os.sep for name in ("roles", "kb"))

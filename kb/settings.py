@@ -211,7 +211,7 @@ CACHES = {
     )
 }
 # Public pages are kept whole in the cache, per address and language, for anonymous readers
-# (roles/page_cache.py). Any change to the content makes every kept page stale at once.
+# (kb/pagecache/). Any committed change to the content makes every kept page stale at once.
 PAGE_CACHE = envbool("PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 60 * 60)
 # A reader who meets a database outage is told to come back after this many seconds.

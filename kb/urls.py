@@ -45,7 +45,10 @@ urlpatterns = [
 ]
 
 # Reader-facing pages carry their language in the path: /<language>/...
-urlpatterns += i18n_patterns(path("", include("roles.urls")))
+urlpatterns += i18n_patterns(
+    path("", include("roles.urls")),
+    path("search/", include("kb.search.urls")),
+)
 
 handler400 = "kb.http.views.bad_request"
 handler403 = "kb.http.views.permission_denied"

@@ -29,3 +29,10 @@ def _forget(*, setting, **kwargs):
 
 def with_query(url: str, query: str) -> str:
     return f"{url}?{query}" if query else url
+
+
+def reverse_permalink(obj) -> str:
+    """A role's or a quality's language-neutral permalink (its reader's language is chosen then)."""
+    if obj._meta.model_name == "role":
+        return page_url("role-permalink", key=obj.key)
+    return page_url("quality-permalink", slug=obj.slug)

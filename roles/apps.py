@@ -1,5 +1,10 @@
+"""The content app: it watches its own changes (roles.changes) once its models are loaded."""
+
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
+
+from roles import changes
 
 
 class RolesConfig(AppConfig):
@@ -7,6 +12,5 @@ class RolesConfig(AppConfig):
     verbose_name = _("Customer service roles")
 
     def ready(self):
-        from roles import changes
-
         changes.watch()
+        checks.register(changes.check_bulk_writes)

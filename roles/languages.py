@@ -7,7 +7,13 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import reverse, translate_url
-from django.utils.translation import get_language, get_language_info, override
+from django.utils.translation import (
+    get_language,
+    get_language_info,
+    get_supported_language_variant,
+    override,
+)
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 
 def same_page_in(path: str, code: str) -> str:
@@ -29,6 +35,11 @@ def unprefixed(path: str) -> str:
 
 def languages() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
+
+
+def translation_languages() -> list[str]:
+    """The languages translated into: every language but the default (the source)."""
+    return [code for code in languages() if code != settings.LANGUAGE_CODE]
 
 
 def native_name(code: str) -> str:
@@ -64,3 +75,26 @@ def page_links(path: str, current: str) -> tuple[tuple[str, str, str, str], ...]
 def _forget_links(*, setting, **kwargs):
     if setting in ("ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE", "ADMIN_PATH"):
         page_links.cache_clear()
+
+
+class UnknownLanguage(ValueError):
+    """A language the site does not have, asked for by its code (`?lang=`)."""
+
+    def __init__(self, code: str):
+        super().__init__(f"Unknown language {code[:20]!r}: use one of {', '.join(languages())}.")
+
+
+def choose_language(request) -> tuple[str, bool]:
+    """The language of an answer without one in its address (the API, cards, oEmbed): `?lang=`,
+    else Accept-Language, else the default; and whether it came from Accept-Language."""
+    if "lang" in request.GET:
+        code = request.GET["lang"]
+        if code not in languages():
+            raise UnknownLanguage(code)
+        return code, False
+    for accepted, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        try:
+            return get_supported_language_variant(accepted), True
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE, True

@@ -2,7 +2,6 @@
 
 from django.urls import path
 
-from kb.search.views import search_page
 from roles.sharing import views as sharing
 from roles.views import compare, pages, versions
 
@@ -16,7 +15,7 @@ urlpatterns = [
     path("roles/<slug:key>/v/<int:number>/", versions.role_version, name="role-version"),
     path(
         "roles/<slug:key>/v/<int:number>/og.png",
-        versions.role_version_og_image,
+        sharing.role_version_og_image,
         name="role-version-og-image",
     ),
     # The role's link-preview image in the page's language (og:image).
@@ -26,6 +25,5 @@ urlpatterns = [
     path("scenarios/<slug:slug>/", pages.scenario_detail, name="scenario-detail"),
     path("workplaces/<slug:slug>/", pages.workplace_detail, name="workplace-detail"),
     path("about/", pages.about, name="about"),
-    path("search/", search_page, name="search"),
     path("compare/", compare.compare, name="compare"),
 ]

@@ -1,5 +1,6 @@
 import logging
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -7,7 +8,9 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.test import TestCase
 from django.utils import translation
+from pytest_django.fixtures import validate_django_db
 
 from roles.seeds.loading import load_seeds
 
@@ -22,17 +25,24 @@ class _Database:
 
 
 def _transactional(item) -> bool:
+    """Whether pytest-django runs the test without a transaction of its own (and flushes after)."""
     marker = item.get_closest_marker("django_db")
-    return bool(
-        {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
-        or (marker and marker.kwargs.get("transaction"))
-    )
+    flags = validate_django_db(marker) if marker else (False, False)  # transaction, reset_sequences
+    return bool(TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())) or any(flags[:2]))
+
+
+TRANSACTIONAL_FIXTURES = {
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
 
 
 def _uses_database(request) -> bool:
     return bool(
         request.node.get_closest_marker("django_db")
-        or {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+        or {"db", *TRANSACTIONAL_FIXTURES} & set(request.fixturenames)
     )
 
 
@@ -52,6 +62,7 @@ def _wipe_content() -> None:
 def django_db_setup(django_db_setup, django_db_blocker):
     """The seed content is loaded once per worker and committed; each test rolls back to it."""
     with django_db_blocker.unblock():
+        _wipe_content()  # a database kept from an earlier run (--reuse-db) loads afresh
         _Database.seeds = load_seeds()
 
 
@@ -77,49 +88,86 @@ def _database_content(request):
         _Database.seeds = None  # the test committed its writes, and its database is flushed
 
 
+class _Commits:
+    """A test's own transaction never commits, so on_commit callbacks would never run. This runs
+    them as production would: when the outermost block the code under test opens ends well (they
+    are dropped when it fails), and at once for code outside any block (autocommit)."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.depth = len(connection.atomic_blocks)  # the test's own blocks
+        self.paused = False  # while django_capture_on_commit_callbacks captures them
+
+    def at_test_level(self, connection) -> bool:
+        return (
+            connection is self.connection  # this thread's, this database's
+            and len(connection.atomic_blocks) == self.depth
+            and not self.paused
+        )
+
+    def block_ended(self, connection, failed: bool) -> None:
+        if not self.at_test_level(connection):
+            return
+        if failed or connection.needs_rollback:
+            connection.run_on_commit = []
+        while connection.run_on_commit:
+            _ids, func, robust = connection.run_on_commit.pop(0)
+            self.run(func, robust)
+
+    @staticmethod
+    def run(func, robust: bool) -> None:
+        try:
+            func()
+        except Exception:
+            if not robust:
+                raise
+            logging.getLogger("django.db.backends.base").exception("on_commit callback failed")
+
+
 @pytest.fixture(autouse=True)
 def _commits(request, monkeypatch):
-    """A test's own transaction never commits, so on_commit callbacks would never run: run each
-    when the block that registered it ends, as a commit would in production (derived data, such as
-    the search index and the page cache, follow each change as they do there)."""
     if not _uses_database(request) or _transactional(request.node):
-        yield
+        yield None
         return
     request.getfixturevalue("db")
-    connection = connections[DEFAULT_DB_ALIAS]
-    depth = len(connection.atomic_blocks)  # the test's own blocks
-    ours = set(connection.savepoint_ids)
-
-    def run_pending():
-        while pending := [entry for entry in connection.run_on_commit if entry[0] - ours]:
-            connection.run_on_commit = [e for e in connection.run_on_commit if e not in pending]
-            for _ids, func, robust in pending:
-                try:
-                    func()
-                except Exception:
-                    if not robust:
-                        raise
-                    logging.getLogger("django.db.backends.base").exception("on_commit failed")
-
+    commits = _Commits(connections[DEFAULT_DB_ALIAS])
     exit_atomic = transaction.Atomic.__exit__
-    on_commit = type(connection).on_commit
+    on_commit = type(commits.connection).on_commit
 
-    def __exit__(self, exc_type, exc_value, traceback):
-        result = exit_atomic(self, exc_type, exc_value, traceback)
-        if self.using in (None, DEFAULT_DB_ALIAS) and len(connection.atomic_blocks) == depth:
-            run_pending()
-        return result
+    def __exit__(block, exc_type, exc_value, traceback):
+        exit_atomic(block, exc_type, exc_value, traceback)
+        commits.block_ended(transaction.get_connection(block.using), failed=exc_type is not None)
 
-    def run_on_commit(self, func, robust=False):
-        on_commit(self, func, robust)
-        if self is connection and len(connection.atomic_blocks) == depth:
-            # Outside any block of the code under test: autocommit would commit at once.
-            connection.run_on_commit[-1] = ({"autocommit"}, func, robust)
-            run_pending()
+    def run_on_commit(connection, func, robust=False):
+        if commits.at_test_level(connection):
+            commits.run(func, robust)
+        else:
+            on_commit(connection, func, robust)
 
     monkeypatch.setattr(transaction.Atomic, "__exit__", __exit__)
-    monkeypatch.setattr(type(connection), "on_commit", run_on_commit)
-    yield
+    monkeypatch.setattr(type(commits.connection), "on_commit", run_on_commit)
+    yield commits
+
+
+@pytest.fixture
+def django_capture_on_commit_callbacks(_commits):
+    """pytest-django's fixture, with _Commits paused while it captures."""
+
+    @contextmanager
+    def capture(*, using=DEFAULT_DB_ALIAS, execute=False):
+        connection = connections[using]
+        start = len(connection.run_on_commit)
+        if _commits:
+            _commits.paused = True
+        try:
+            with TestCase.captureOnCommitCallbacks(using=using, execute=execute) as callbacks:
+                yield callbacks
+        finally:
+            del connection.run_on_commit[start:]  # captured: run by the capture, or not at all
+            if _commits:
+                _commits.paused = False
+
+    return capture
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import translation
 
 from roles.editorial.admin import MissingInLanguageFilter
 from roles.models import Duty, Role, RoleVersion, SeedRecord
@@ -112,6 +113,19 @@ def test_the_admin_speaks_greek(editor_client):
 
     assert response.headers["Content-Language"] == "el"
     assert "Βάση γνώσεων εξυπηρέτησης πελατών" in response.content.decode()
+
+
+@pytest.mark.parametrize(("code", "danish"), [("el", "δανικά"), ("da", "dansk"), ("nb", "dansk")])
+def test_the_status_filters_name_the_languages_in_the_admins_language(
+    editor_client, seeded, code, danish
+):
+    editor_client.cookies["django_language"] = code
+
+    response = editor_client.get(admin_url(Role, "changelist"))
+
+    with translation.override(code):
+        title = translation.gettext("status in {language}").format(language=danish)
+    assert title in response.content.decode()
 
 
 def test_anonymous_visitors_are_sent_to_the_login(client):

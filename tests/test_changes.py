@@ -5,12 +5,14 @@ from collections import Counter
 from unittest import mock
 
 import pytest
-from django.db import transaction
+from django.db import models, transaction
+from django.test.utils import isolate_apps
 from django.urls import reverse
 
 from kb.pagecache import store
 from kb.search import index
-from roles.changes import content_changed
+from roles.changes import Tracked, check_bulk_writes, content_changed
+from roles.editorial import translation_status
 from roles.models import Duty, Quality, Role
 from tests.helpers import form_data
 
@@ -96,12 +98,16 @@ def test_an_admin_save_bumps_the_content_version_once_and_reindexes_each_object_
     bumps, reindexed = Counter(), Counter()
     entries_for, bump = index.entries_for, store.bump
 
+    def count_bumps(**kwargs):
+        bumps["bump"] += 1
+        return bump(**kwargs)
+
     def count_entries(obj):
         reindexed[(type(obj), obj.pk)] += 1
         return entries_for(obj)
 
     with (
-        mock.patch.object(store, "bump", side_effect=lambda: bumps.update(["bump"]) or bump()),
+        mock.patch.object(store, "bump", side_effect=count_bumps),
         mock.patch.object(index, "entries_for", side_effect=count_entries),
     ):
         response = editor_client.post(url, data)
@@ -113,3 +119,72 @@ def test_an_admin_save_bumps_the_content_version_once_and_reindexes_each_object_
         *((Duty, pk) for pk in agent.duties.values_list("pk", flat=True)),
     }
     assert set(reindexed.values()) == {1}
+
+
+def test_a_change_in_a_savepoint_rolled_back_is_not_sent(seeded, sent):
+    agent, manager = Role.objects.get(key="agent"), Role.objects.get(key="manager")
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            agent.save()
+            raise RuntimeError
+        manager.save()
+
+    assert len(sent) == 1
+    assert sent[0].rows == {Role: {manager.pk}}
+
+
+def test_a_link_changed_from_the_other_side_names_both_ends(seeded, sent):
+    agent = Role.objects.get(key="agent")
+    patience = Quality.objects.get(slug="patience")
+    with transaction.atomic():
+        patience.roles.remove(agent)
+
+    assert sent[0].rows[Quality] == {patience.pk}
+    assert sent[0].rows[Role] == {agent.pk}
+
+
+def test_a_receiver_that_fails_does_not_keep_the_others_from_the_change(seeded, caplog):
+    version = store.current_version()
+    agent = Role.objects.get(key="agent")
+    with mock.patch.object(index, "reindex_rows", side_effect=RuntimeError("index is away")):
+        agent.save()
+
+    assert store.current_version() != version
+    assert "failed to follow a change" in caplog.text
+
+
+def test_captured_callbacks_wait_for_the_capture(seeded, sent, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        Role.objects.get(key="agent").save()
+
+    assert len(callbacks) == 1
+    assert sent == []
+
+
+def test_every_tracked_model_records_its_bulk_writes():
+    assert check_bulk_writes() == []
+
+
+@isolate_apps("roles")
+def test_a_tracked_model_whose_bulk_writes_go_unseen_fails_the_checks():
+    class Note(Tracked, models.Model):
+        class Meta:
+            app_label = "roles"
+
+        def __str__(self):
+            return "a note"
+
+    errors = check_bulk_writes([Note._meta.apps.get_app_config("roles")])
+
+    assert [error.id for error in errors] == ["roles.E001"]
+
+
+def test_texts_marked_reviewed_in_bulk_make_the_kept_api_answers_stale(client, seeded):
+    url = "/api/v1/roles/agent/?lang=el"
+    assert client.get(url)["X-Cache"] == "miss"
+    assert client.get(url).json()["translation"]["el"]["status"] != "reviewed"
+
+    translation_status.mark_reviewed(Role.objects.get(key="agent"), "el", user=None)
+
+    assert client.get(url)["X-Cache"] == "miss"
+    assert client.get(url).json()["translation"]["el"]["status"] == "reviewed"

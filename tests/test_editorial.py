@@ -338,3 +338,20 @@ def test_the_dashboard_links_a_role_quality_note_to_its_role(editor_client, seed
 def test_marking_reviewed_an_unknown_object_is_a_404(editor_client, seeded):
     assert editor_client.post("/admin/roles/role/abc/review/el/").status_code == 404
     assert editor_client.post("/admin/roles/role/99999/review/el/").status_code == 404
+
+
+def test_editors_hold_every_permission_of_the_content_and_of_what_derives_from_it():
+    editors = set(
+        Group.objects.get(name="Editors").permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    )
+    for label, model in [
+        ("search", "searchentry"),
+        ("search", "searchword"),
+        ("pagecache", "contentversion"),
+    ]:
+        assert {
+            (label, f"{action}_{model}") for action in ("add", "change", "delete", "view")
+        } <= editors
+    assert ("roles", "change_role") in editors and ("roles", "publish") in editors

@@ -202,6 +202,15 @@ def test_a_kit_in_another_language_keeps_to_the_query_budget(
         assert client.get("/nb/roles/agent/", {"kit": code}).status_code == 200
 
 
+def test_a_kit_in_another_language_reads_only_what_its_posting_needs(
+    client, seeded, django_assert_num_queries
+):
+    client.get("/nb/roles/agent/")  # the sections are kept; this kit is not
+    # The content version, the role, its current version and that version's texts.
+    with django_assert_num_queries(4):
+        assert client.get("/nb/roles/agent/", {"kit": "el"}).status_code == 200
+
+
 def test_a_text_missing_in_the_kits_language_is_pointed_out(client, seeded):
     Role.objects.filter(key="agent").update(summary_el="")
     publishing.publish(Role.objects.get(key="agent"))

@@ -1,3 +1,5 @@
+"""The read-only JSON API, an app without models."""
+
 from django.apps import AppConfig
 
 

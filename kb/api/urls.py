@@ -1,4 +1,4 @@
-"""/api/v1/: the read-only JSON API (roles/views.py)."""
+"""/api/v1/: the read-only JSON API (kb/api/views.py)."""
 
 from django.urls import path, re_path
 

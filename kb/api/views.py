@@ -6,28 +6,20 @@ import functools
 import hashlib
 from datetime import datetime
 
-from django.conf import settings
 from django.db.models import Max
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
-from django.utils.translation import get_supported_language_variant, override
-from django.utils.translation.trans_real import parse_accept_lang_header
+from django.utils.translation import override
 
 from kb.api.openapi import description
+from kb.http.json import JsonError, cors, error
 from roles.editorial import translation_status
-from roles.languages import languages, unprefixed
+from roles.languages import UnknownLanguage, choose_language, languages, unprefixed
 from roles.models import KIND_OF, KINDS, Role, RoleVersion
 from roles.texts import text
 
-CORS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
-    "Access-Control-Allow-Headers": "Accept-Language, If-None-Match, If-Modified-Since",
-    "Access-Control-Expose-Headers": "ETag, Last-Modified, Content-Language",
-    "Access-Control-Max-Age": "86400",
-}
 # The worst state of an object's texts in a language gives its status there.
 SEVERITY = [
     translation_status.MISSING,
@@ -35,44 +27,6 @@ SEVERITY = [
     translation_status.UNREVIEWED,
     translation_status.REVIEWED,
 ]
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, **extra):
-        super().__init__(message)
-        self.status, self.code, self.message, self.extra = status, code, message, extra
-
-
-def cors(response) -> None:
-    for name, value in CORS.items():
-        response[name] = value
-
-
-def choose_language(request) -> tuple[str, bool]:
-    """The response's language (`?lang=<code>`, else Accept-Language, else the default; an unknown
-    `lang` is a 400 that lists the languages), and whether it came from Accept-Language."""
-    if "lang" in request.GET:
-        code = request.GET["lang"]
-        if code not in languages():
-            raise ApiError(
-                400,
-                "unknown_language",
-                f"Unknown language {code[:20]!r}: use one of {', '.join(languages())}.",
-                languages=languages(),
-            )
-        return code, False
-    for accepted, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
-        try:
-            return get_supported_language_variant(accepted), True
-        except LookupError:
-            continue
-    return settings.LANGUAGE_CODE, True
-
-
-def error(status: int, code: str, message: str, **extra) -> JsonResponse:
-    response = JsonResponse({"error": code, "message": message, **extra}, status=status)
-    cors(response)
-    return response
 
 
 def endpoint(view):
@@ -93,7 +47,9 @@ def endpoint(view):
             language, negotiated = choose_language(request)
             with override(language):
                 data, last_modified = view(request, *args, **kwargs)
-        except ApiError as problem:
+        except UnknownLanguage as problem:
+            return error(400, "unknown_language", str(problem), languages=languages())
+        except JsonError as problem:
             return error(problem.status, problem.code, problem.message, **problem.extra)
         response = JsonResponse({"language": language, **data}, json_dumps_params=JSON)
         response["Content-Language"] = language
@@ -116,7 +72,7 @@ JSON = {"ensure_ascii": False}
 
 
 def not_found(kind: str, key: str):
-    return ApiError(404, "not_found", f"No published {kind} {key[:80]!r}.")
+    return JsonError(404, "not_found", f"No published {kind} {key[:80]!r}.")
 
 
 # Parts every object has: its language-neutral permalink, its page in every language, its

@@ -1,5 +1,9 @@
+"""The page cache app: kept pages go stale when the content changes (roles.changes)."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+from roles.changes import content_changed
 
 
 class PageCacheConfig(AppConfig):
@@ -9,6 +13,5 @@ class PageCacheConfig(AppConfig):
 
     def ready(self):
         from kb.pagecache import store
-        from roles.changes import content_changed
 
-        content_changed.connect(store.content_changed, dispatch_uid="page-cache")
+        content_changed.connect(store.on_content_changed, dispatch_uid="page-cache")

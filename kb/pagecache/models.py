@@ -5,9 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ContentVersion(models.Model):
-    """One row: a number that every change to the content raises (kb/pagecache/store.py). Pages are
-    kept under it, so a change makes every kept page stale at once, on every app instance, in the
-    same transaction as the change itself."""
+    """One row: a number drawn anew when a change to the content commits (kb/pagecache/store.py).
+    Pages are kept under it, so a change makes every kept page stale at once, on every instance."""
 
     value = models.PositiveBigIntegerField(default=0)
 

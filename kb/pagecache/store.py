@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.http import HttpResponse
 from django.utils.cache import set_response_etag
 from django.utils.translation import get_language, get_language_from_path, get_language_from_request
@@ -32,20 +32,21 @@ VERSION_KEY = "content-version"
 VERSION_SECONDS = 30
 
 
-def content_changed(sender, **kwargs):
+def on_content_changed(sender, *, changes, **kwargs):
     """Any committed change to the content makes every kept page stale."""
-    bump()
+    bump(using=changes.using)
 
 
-def bump() -> None:
-    """Make every kept page stale (when the surrounding transaction commits)."""
+def bump(*, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Make every kept page stale (inside a transaction: once it commits)."""
     # Random, not a count: a database restored from a dump never meets pages kept for other
     # content under the same number.
     value = secrets.randbits(62)
-    if not ContentVersion.objects.filter(pk=1).update(value=value):
-        ContentVersion.objects.update_or_create(pk=1, defaults={"value": value})
+    versions = ContentVersion.objects.using(using)
+    if not versions.filter(pk=1).update(value=value):
+        versions.update_or_create(pk=1, defaults={"value": value})
     if settings.REDIS_URL:
-        transaction.on_commit(lambda: _share_version(value))
+        transaction.on_commit(lambda: _share_version(value), using=using)
 
 
 def _share_version(value: int) -> None:
@@ -100,7 +101,7 @@ def _share_stored_version() -> int:
 
 def _stored_version() -> int:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT value FROM roles_contentversion WHERE id = 1")
+        cursor.execute(f"SELECT value FROM {ContentVersion._meta.db_table} WHERE id = 1")
         row = cursor.fetchone()
     return row[0] if row else 0
 

@@ -1,5 +1,9 @@
+"""The search app: its index follows the content (roles.changes.content_changed)."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+from roles.changes import content_changed
 
 
 class SearchConfig(AppConfig):
@@ -9,6 +13,5 @@ class SearchConfig(AppConfig):
 
     def ready(self):
         from kb.search import index
-        from roles.changes import content_changed
 
-        content_changed.connect(index.content_changed, dispatch_uid="search-index")
+        content_changed.connect(index.on_content_changed, dispatch_uid="search-index")

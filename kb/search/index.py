@@ -4,14 +4,12 @@ with the content by roles.changes, and (PostgreSQL) their vectors and the lexico
 from itertools import chain
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils.translation import override
 
 from kb.search.models import SearchEntry, SearchWord
-from roles import changes
 from roles.languages import languages
-from roles.models import KINDS as CONTENT_KINDS
-from roles.models import Duty, Role
+from roles.models import KINDS, Duty, Role
 
 # What each kind shows as its title, and what else it is found by.
 FIELDS = {
@@ -21,8 +19,8 @@ FIELDS = {
     "scenario": ("title", ("situation", "steps", "avoid")),
     "workplace": ("name", ("description",)),
 }
-KINDS = {kind: CONTENT_KINDS[kind] for kind in FIELDS}
-KIND_OF = {model: kind for kind, model in KINDS.items()}
+SEARCHED = {kind: KINDS[kind] for kind in FIELDS}
+KIND_OF = {model: kind for kind, model in SEARCHED.items()}
 
 
 def _own(obj, name: str, code: str) -> str:
@@ -41,35 +39,30 @@ def _url(obj, code: str) -> str:
         return obj.get_absolute_url()
 
 
-def content_changed(sender, *, changes, **kwargs):
+def on_content_changed(sender, *, changes, **kwargs):
     """Reindex what a committed transaction saved or deleted: each object once, a role's duties
-    with it (their entries carry its address and whether it is published)."""
+    with it (their entries carry its address and whether it is published). Bulk writes are not
+    reindexed: they change flags and orders, never the texts searched."""
     rows = {model: set(changes.rows.get(model, ())) for model in KIND_OF}
     if rows[Role]:
-        rows[Duty] |= set(Duty.objects.filter(role__in=rows[Role]).values_list("pk", flat=True))
+        duties = Duty.objects.using(changes.using).filter(role__in=rows[Role])
+        rows[Duty] |= set(duties.values_list("pk", flat=True))
     for model, pks in rows.items():
         if pks:
-            reindex_rows(model, pks)
+            reindex_rows(model, pks, using=changes.using)
 
 
-@transaction.atomic
-def reindex_rows(model, pks) -> None:
+def reindex_rows(model, pks, *, using: str = DEFAULT_DB_ALIAS) -> None:
     """Bring the search entries (every language) of these rows in line with their texts; rows
     that no longer exist lose theirs."""
     kind = KIND_OF[model]
-    objects = model.objects.select_related("role") if model is Duty else model.objects.all()
-    found = list(objects.filter(pk__in=pks))
-    SearchEntry.objects.filter(kind=kind, object_id__in=pks).delete()
-    SearchEntry.objects.bulk_create([entry for obj in found for entry in entries_for(obj)])
-    _vectorise(SearchEntry.objects.filter(kind=kind, object_id__in=[obj.pk for obj in found]))
-
-
-def reindex(obj: models.Model) -> None:
-    """Reindex one object now (a role with its duties)."""
-    if type(obj) in KIND_OF:
-        reindex_rows(type(obj), {obj.pk})
-    if isinstance(obj, Role):
-        reindex_rows(Duty, set(obj.duties.values_list("pk", flat=True)))
+    objects = model.objects.using(using)
+    found = list((objects.select_related("role") if model is Duty else objects).filter(pk__in=pks))
+    entries = SearchEntry.objects.using(using)
+    with transaction.atomic(using=using):
+        entries.filter(kind=kind, object_id__in=pks).delete()
+        entries.bulk_create([entry for obj in found for entry in entries_for(obj)])
+        _vectorise(entries.filter(kind=kind, object_id__in=[obj.pk for obj in found]))
 
 
 def entries_for(obj: models.Model) -> list[SearchEntry]:
@@ -110,16 +103,9 @@ def index_in_bulk(objects, *, out=None, batch: int = 5000) -> int:
     SearchEntry.objects.bulk_create(pending)
     made += len(pending)
     _vectorise(SearchEntry.objects.filter(document=None))
-    changes.record(SearchEntry)  # kept search pages are stale now
     if out:
         out.write(f"\rindexed {made} entries\n")
     return made
-
-
-def forget(obj: models.Model) -> None:
-    kind = KIND_OF.get(type(obj))
-    if kind:
-        SearchEntry.objects.filter(kind=kind, object_id=obj.pk).delete()
 
 
 @transaction.atomic
@@ -128,7 +114,7 @@ def rebuild(out=None) -> int:
     SearchEntry.objects.all().delete()
     querysets = [
         model.objects.select_related("role") if model is Duty else model.objects.all()
-        for model in KINDS.values()
+        for model in SEARCHED.values()
     ]
     made = index_in_bulk(chain.from_iterable(qs.iterator() for qs in querysets), out=out)
     prune_words()
@@ -137,6 +123,7 @@ def rebuild(out=None) -> int:
 
 def _vectorise(entries) -> None:
     """On PostgreSQL: the text-search vectors of these entries, and their words into the lexicon."""
+    connection = connections[entries.db]
     if connection.vendor != "postgresql":
         return
     for code in languages():

@@ -10,27 +10,15 @@ from django.db import connection, transaction
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from kb.search.index import KINDS, config
+from kb.search.index import SEARCHED, config
 from kb.search.models import SearchEntry
 
 MAX_QUERY = 200  # characters; longer queries are cut
-
-
 PER_PAGE = 20
-
-
 MAX_RESULTS = 500  # ranked results kept; a page count beyond 25 pages helps nobody
-
-
 SIMILARITY = 0.4  # how alike a misspelt word must be to a known word (pg_trgm similarity, 0 to 1)
-
-
 CLOSE = 0.3  # how alike a word must be to be offered when nothing matched
-
-
 WORD = re.compile(r"\w+", re.UNICODE)
-
-
 FOLD = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ł": "l"})
 
 
@@ -79,7 +67,7 @@ def search(*, query: str, language: str, page: int | str = 1) -> Results:
         snippet = highlight(entry.body or entry.title, terms)
         shown.append(Hit(kind, entry.title, entry.url, snippet, rank))
     results.page.object_list = shown
-    for kind in KINDS:
+    for kind in SEARCHED:
         group = [hit for hit in shown if hit.kind == kind]
         if group:
             results.groups.append((kind, group))

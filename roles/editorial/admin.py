@@ -14,12 +14,8 @@ from modeltranslation.utils import build_localized_fieldname
 from reversion.admin import VersionAdmin
 
 from roles.completeness import missing_fields
-from roles.editorial.workflow import (
-    EditorialAdminMixin,
-    EditorialInlineMixin,
-    may_edit_structure,
-    translation_status,
-)
+from roles.editorial import translation_status
+from roles.editorial.workflow import EditorialAdminMixin, EditorialInlineMixin, may_edit_structure
 from roles.languages import languages
 from roles.models import (
     Duty,

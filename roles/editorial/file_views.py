@@ -24,9 +24,8 @@ from roles.editorial.translation_files import (
     export_xliff,
     import_po,
     read_language,
-    translation_languages,
 )
-from roles.languages import language_name
+from roles.languages import language_name, translation_languages
 
 MAX_UPLOAD = 5 * 1024 * 1024
 DOWNLOADS = {

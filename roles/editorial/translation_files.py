@@ -21,7 +21,7 @@ from modeltranslation.utils import build_localized_fieldname
 from roles.completeness import text_fields
 from roles.editorial import identifiers, translation_status
 from roles.editorial.translation_status import MISSING, OUTDATED, REVIEWED, UNREVIEWED
-from roles.languages import languages
+from roles.languages import translation_languages
 from roles.models import Duty, Origin, RoleQuality
 from roles.texts import clean_text
 
@@ -87,11 +87,6 @@ class ImportReport:
     @property
     def applied(self) -> bool:
         return not self.dry_run and bool(self.changes or self.confirmed)
-
-
-def translation_languages() -> list[str]:
-    """The languages files are made for: every language but the default (the source)."""
-    return [code for code in languages() if code != settings.LANGUAGE_CODE]
 
 
 def _check_language(language: str) -> None:

@@ -14,6 +14,7 @@ from django.db import IntegrityError, models, transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -451,7 +452,8 @@ def _review_action(code):
 
 def _status_filter(code: str):
     class StatusFilter(admin.SimpleListFilter):
-        title = format_lazy(gettext_lazy("status in {language}"), language=language_name(code))
+        # Lazy: the filter is made once, its title is read in each request's language.
+        title = format_lazy(gettext_lazy("status in {language}"), language=lazy_language_name(code))
         parameter_name = f"status_{code}"
 
         def lookups(self, request, model_admin):
@@ -472,4 +474,5 @@ def _status_filter(code: str):
     return StatusFilter
 
 
+lazy_language_name = lazy(language_name, str)
 STATUS_FILTERS = [_status_filter(code) for code in languages()]

@@ -3,24 +3,19 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
 from roles.addresses import page_url
-from roles.changes import Tracked
-from roles.models.querysets import (
-    ContentQuerySet,
-    QualityQuerySet,
-    RoleQuerySet,
-    ScenarioQuerySet,
-    WorkplaceQuerySet,
-)
+from roles.changes import Tracked, TrackedQuerySet
+from roles.models.querysets import ContentQuerySet, PublishableQuerySet
 from roles.occupation_codes import (
     esco_occupation_validator,
     esco_skill_validator,
     isco08_validator,
     onet_soc_validator,
 )
+from roles.texts import columns
 
 
 def default_language_column(field: str) -> str:
@@ -35,6 +30,111 @@ def filled_in_default_language(field: str, name: str) -> models.CheckConstraint:
         name=name,
         violation_error_message=_("The text in the default language must not be empty."),
     )
+
+
+# The QuerySets of the pages' reads: each page's query budget is fixed here. (Their methods name
+# the models below, defined by the time they run.)
+
+
+class RoleQuerySet(PublishableQuerySet):
+    def with_content(self):
+        """Everything a role page shows, in a fixed number of queries."""
+        return self.select_related("leads_to").prefetch_related(*self.content())
+
+    def for_page(self, language: str):
+        """The role of a role page in `language`: the columns the page shows (the language's and
+        its fallbacks'), and the role it leads to. content(language) adds the rest."""
+        return self.select_related("leads_to").only(
+            *("key", "level", "published", "isco08", "esco_uri", "onet_soc"),
+            *columns(("title", "summary", "body", "career"), language),
+            *("leads_to__key", "leads_to__published"),
+            *columns(("title",), language, "leads_to__"),
+        )
+
+    def content(self, language: str | None = None) -> list[Prefetch]:
+        """What a role page shows besides the role, in one query each: with a `language`, only
+        the columns of that language and its fallbacks; without, every language's."""
+
+        def texts(fields: tuple[str, ...], prefix: str = "") -> list[str]:
+            return columns(fields, language, prefix) if language else []
+
+        def only(queryset, *names: str):
+            return queryset.only(*names) if language else queryset
+
+        qualities = RoleQuality.objects.filter(quality__published=True).select_related("quality")
+        scenarios = RoleScenario.objects.filter(scenario__published=True).select_related("scenario")
+        return [
+            Prefetch(
+                "duties",
+                queryset=only(Duty.objects.order_by("order"), "role_id", "key", *texts(("text",))),
+            ),
+            Prefetch(
+                "role_qualities",
+                queryset=only(
+                    qualities.order_by("order"),
+                    *("role_id", "quality__slug"),
+                    *texts(("note",)),
+                    *texts(("name",), "quality__"),
+                ),
+            ),
+            Prefetch(
+                "role_scenarios",
+                queryset=only(
+                    scenarios.order_by("order"),
+                    *("role_id", "scenario__slug"),
+                    *texts(("title", "situation", "steps", "avoid"), "scenario__"),
+                ),
+            ),
+            Prefetch(
+                "workplaces",
+                queryset=only(Workplace.objects.published(), "slug", *texts(("name",))),
+            ),
+            Prefetch(
+                "leads_from",
+                queryset=only(Role.objects.published(), "key", "leads_to_id", *texts(("title",))),
+            ),
+            Prefetch(
+                "sources",
+                queryset=only(
+                    Source.objects.order_by("key"), "key", "language", *texts(("title",))
+                ),
+            ),
+        ]
+
+
+class QualityQuerySet(PublishableQuerySet):
+    def with_content(self):
+        return self.prefetch_related(
+            Prefetch(
+                "role_qualities",
+                queryset=RoleQuality.objects.filter(role__published=True)
+                .select_related("role")
+                .order_by("role__level", "role__key"),
+            ),
+            "sources",
+        )
+
+
+class ScenarioQuerySet(PublishableQuerySet):
+    def with_content(self):
+        return self.prefetch_related(
+            Prefetch(
+                "roles",
+                queryset=Role.objects.published().order_by("level", "key"),
+            ),
+            "sources",
+        )
+
+
+class WorkplaceQuerySet(PublishableQuerySet):
+    def with_content(self):
+        return self.prefetch_related(
+            Prefetch(
+                "roles",
+                queryset=Role.objects.published().order_by("level", "key"),
+            ),
+            "sources",
+        )
 
 
 # Ordered rows are first moved to places from here (admin, seed loads): reordering never collides.
@@ -336,6 +436,8 @@ class RoleScenario(Tracked, models.Model):
         verbose_name=_("scenario"),
     )
     order = models.PositiveIntegerField(_("order"), default=0)
+
+    objects = TrackedQuerySet.as_manager()
 
     class Meta:
         ordering = ["role", "order"]

@@ -5,7 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from roles.changes import Tracked
+from roles.changes import Tracked, TrackedQuerySet
+from roles.languages import languages
 
 
 class TextStatus(Tracked, models.Model):
@@ -39,6 +40,8 @@ class TextStatus(Tracked, models.Model):
         verbose_name=_("changed by"),
     )
 
+    objects = TrackedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("text status")
         verbose_name_plural = _("text statuses")
@@ -49,14 +52,8 @@ class TextStatus(Tracked, models.Model):
         ]
         # Per language: who may write its texts, and who may mark them reviewed.
         permissions = [
-            *[
-                (f"translate_{code}", f"Can edit the {code} texts")
-                for code, _name in settings.LANGUAGES
-            ],
-            *[
-                (f"review_{code}", f"Can mark the {code} texts reviewed")
-                for code, _name in settings.LANGUAGES
-            ],
+            *[(f"translate_{code}", f"Can edit the {code} texts") for code in languages()],
+            *[(f"review_{code}", f"Can mark the {code} texts reviewed") for code in languages()],
             ("publish", "Can publish and unpublish content"),
         ]
 
@@ -73,6 +70,8 @@ class FormerSlug(Tracked, models.Model):
     object_id = models.PositiveBigIntegerField(_("object"))
     slug = models.SlugField(_("slug"), max_length=80)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = TrackedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("former slug")

@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_from_path, gettext, override
 
+from kb.http.json import JsonError
 from roles.addresses import page_url
 from roles.models import Role, RoleVersion
 from roles.texts import text
@@ -31,10 +32,8 @@ def qr_svg(url: str, title: str) -> str:
     return mark_safe(drawing)  # segno escapes the title; the rest is its own markup
 
 
-class OEmbedError(Exception):
-    def __init__(self, status: int, code: str, message: str):
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+class OEmbedError(JsonError):
+    """An oEmbed request the site cannot answer (a bad address, size or format)."""
 
 
 def embed_path(key: str, language: str, number: int | None = None) -> str:

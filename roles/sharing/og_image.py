@@ -191,17 +191,13 @@ def _card(request, subject, label: str) -> bytes:
     )
 
 
-def _language_name() -> str:
-    return native_name(get_language())
-
-
 def role_png(request, role: Role) -> bytes:
     """The role's card in the active language, drawn once per content version and kept."""
     # Tens of milliseconds to draw: kept per content version, so an edit gives a new image at once.
     png = store.read_part(request, "og-image", role.pk)
     if png is None:
         png = store.keep_part(
-            request, "og-image", role.pk, value=_card(request, role, _language_name())
+            request, "og-image", role.pk, value=_card(request, role, native_name(get_language()))
         )
     return png
 

@@ -2,21 +2,22 @@
 role's link-preview image."""
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseGone, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import override
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from kb.api import views as api
+from kb.http.json import JsonError, cors, error
 from kb.http.views import error_page
+from roles.addresses import reverse_permalink
+from roles.languages import UnknownLanguage, choose_language
 from roles.models import Role, RoleVersion
 from roles.sharing import embeds, og_image
 from roles.texts import text
 from roles.versions import pinned
-from roles.views.pages import reverse_permalink
-from roles.views.versions import version_or_404
+from roles.versions.pinned import version_or_404
 
 
 @require_safe
@@ -25,8 +26,8 @@ def embed_role(request, key):
     """The role's card for an iframe in a job posting (the cards are the only pages other sites
     may frame)."""
     try:
-        language, negotiated = api.choose_language(request)
-    except api.ApiError:
+        language, negotiated = choose_language(request)
+    except UnknownLanguage:
         return error_page(request, 400)
     with override(language):
         # Editors previewing a draft see its card too, as they see its page.
@@ -57,8 +58,8 @@ def embed_role_version(request, key, number):
     """A published version's card for an iframe: it shows the role as published then, and never
     changes. A withdrawn version's card says so (410)."""
     try:
-        language, negotiated = api.choose_language(request)
-    except api.ApiError:
+        language, negotiated = choose_language(request)
+    except UnknownLanguage:
         return error_page(request, 400)
     version = version_or_404(key, number)
     with override(language):
@@ -98,7 +99,7 @@ def oembed(request):
     """oEmbed for role pages: JSON (the default) or XML."""
     fmt = request.GET.get("format", "json")
     try:
-        language, _negotiated = api.choose_language(request)
+        language, _negotiated = choose_language(request)
         if fmt not in ("json", "xml"):
             raise embeds.OEmbedError(400, "bad_format", "format must be json or xml.")
         data, draft = embeds.oembed(
@@ -108,13 +109,15 @@ def oembed(request):
             request.GET.get("maxwidth"),
             request.GET.get("maxheight"),
         )
-    except (embeds.OEmbedError, api.ApiError) as problem:
-        return api.error(problem.status, problem.code, problem.message)
+    except UnknownLanguage as problem:
+        return error(400, "unknown_language", str(problem))
+    except JsonError as problem:
+        return error(problem.status, problem.code, problem.message)
     if fmt == "xml":
         response = HttpResponse(embeds.oembed_xml(data), content_type="text/xml; charset=utf-8")
     else:
         response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
-    api.cors(response)
+    cors(response)
     return _private(response) if draft else response
 
 
@@ -141,5 +144,21 @@ def role_og_image(request, key):
     response = HttpResponse(og_image.role_png(request, role), content_type=og_image.CONTENT_TYPE)
     if not role.published:
         return _private(response)
+    patch_cache_control(response, public=True, max_age=og_image.MAX_AGE)
+    return response
+
+
+@require_safe
+def role_version_og_image(request, key, number):
+    """A published version's Open Graph image, so a pinned link previews as the version reads.
+    A withdrawn version has none (410, as its page)."""
+    version = version_or_404(key, number)
+    if version.withdrawn:
+        return HttpResponseGone()
+    shown = pinned.PinnedRole.of(version, pinned.load([version]), live=set())
+    response = HttpResponse(
+        og_image.version_png(request, version, shown.role), content_type=og_image.CONTENT_TYPE
+    )
+    # A version's texts never change; its card changes only with a new release's drawing.
     patch_cache_control(response, public=True, max_age=og_image.MAX_AGE)
     return response

@@ -34,7 +34,7 @@ def text(obj, field, paragraphs=False, steps=False, note=True):
         value = format_html("<ol>{}</ol>", items)
     elif paragraphs:
         # linebreaks() escapes the text before adding its <p> and <br> elements.
-        value = mark_safe(linebreaks(shown.value, autoescape=True))  # escaped
+        value = mark_safe(linebreaks(shown.value, autoescape=True))
     else:
         value = shown.value
     if not shown.fallback:
@@ -59,5 +59,4 @@ def json_ld(data) -> str:
     """A schema.org JSON-LD script; `<` is escaped so no text can close the element."""
     encoded = json.dumps(data, ensure_ascii=False, indent=1)
     encoded = encoded.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    # escaped
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(encoded))

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import F, Value
+from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import Truncator
 from django.utils.translation import get_language
@@ -313,3 +314,8 @@ def changes(before: dict, after: dict, store: dict[str, str]) -> list[Change]:
         name for code, name in CODE_NAMES.items() if old_codes.get(code) != new_codes.get(code)
     ]
     return [section for section in [texts, *lists, career, codes] if section]
+
+
+def version_or_404(key: str, number: int) -> RoleVersion:
+    """The role's published version `number` (withdrawn or not), or a 404."""
+    return get_object_or_404(RoleVersion.objects.of(key).numbered(number))

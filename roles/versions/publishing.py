@@ -21,7 +21,7 @@ ROLE_TEXTS = ("title", "summary", "body", "career")
 SCENARIO_TEXTS = ("title", "situation", "steps", "avoid")
 # Plain values kept as they are: the occupation codes the role has.
 CODES = ("isco08", "esco_uri", "onet_soc")
-LANGUAGE_CODES = frozenset(code for code in languages())
+LANGUAGE_CODES = frozenset(languages())
 
 
 class NothingToPublish(Exception):

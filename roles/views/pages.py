@@ -11,14 +11,14 @@ from django.utils.translation import get_language, get_language_from_request, ov
 from django.views.decorators.http import require_safe
 
 from kb.pagecache import store
-from roles.addresses import page_url
+from roles.addresses import reverse_permalink
 from roles.models import Quality, Role, RoleVersion, Scenario, Source, Workplace
 from roles.occupation_codes import role_codes
 from roles.sharing import embeds, og_image, posting_kit
 from roles.sharing.metadata import occupation
 from roles.slugs import get_by_slug
 from roles.versions import publishing
-from roles.views.versions import version_or_404
+from roles.versions.pinned import version_or_404
 
 
 def visible_next(role, user):
@@ -71,7 +71,10 @@ def _kept_parts(request, role, language: str, kit_language: str) -> tuple[dict, 
         return sections, posting
     version = RoleVersion.objects.current_of(role.key)  # the JobPosting describes it
     with_content = {}  # the role with what its page shows, per language
-    for code in {language} | ({kit_language} if posting is None and version is None else set()):
+    codes = {language} if sections is None else set()
+    if posting is None and version is None:  # a JobPosting describes the role as its page does
+        codes.add(kit_language)
+    for code in codes:
         shown = role if code == language else Role.objects.for_page(code).get(pk=role.pk)
         prefetch_related_objects([shown], *Role.objects.content(code))
         with_content[code] = shown
@@ -145,12 +148,6 @@ def workplace_detail(request, slug):
 @require_safe
 def about(request):
     return render(request, "roles/about.html", {"sources": Source.objects.all()})
-
-
-def reverse_permalink(obj) -> str:
-    if isinstance(obj, Role):
-        return page_url("role-permalink", key=obj.key)
-    return page_url("quality-permalink", slug=obj.slug)
 
 
 def _negotiated(request, obj):

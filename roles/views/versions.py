@@ -1,9 +1,8 @@
 """Published versions' pages: a version as it was, its link-preview image, and a role's versions."""
 
-from django.http import Http404, HttpResponse, HttpResponseGone
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
@@ -12,10 +11,7 @@ from roles.models import Role, RoleVersion
 from roles.sharing import embeds, og_image
 from roles.texts import text
 from roles.versions import pinned
-
-
-def version_or_404(key: str, number: int) -> RoleVersion:
-    return get_object_or_404(RoleVersion.objects.of(key).numbered(number))
+from roles.versions.pinned import version_or_404
 
 
 @require_safe
@@ -55,22 +51,6 @@ def role_version(request, key, number):
         "noindex": True,  # the current page is the one to index; a version is for links
     }
     return render(request, "roles/role_version.html", context)
-
-
-@require_safe
-def role_version_og_image(request, key, number):
-    """A published version's Open Graph image, so a pinned link previews as the version reads.
-    A withdrawn version has none (410, as its page)."""
-    version = version_or_404(key, number)
-    if version.withdrawn:
-        return HttpResponseGone()
-    shown = pinned.PinnedRole.of(version, pinned.load([version]), live=set())
-    response = HttpResponse(
-        og_image.version_png(request, version, shown.role), content_type=og_image.CONTENT_TYPE
-    )
-    # A version's texts never change; its card changes only with a new release's drawing.
-    patch_cache_control(response, public=True, max_age=og_image.MAX_AGE)
-    return response
 
 
 @require_safe

@@ -1,4 +1,5 @@
 import django.contrib.postgres.search
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
 MODELS = ["searchentry", "searchword"]
@@ -10,6 +11,19 @@ def move(apps, source: str, target: str) -> None:
     ContentType = apps.get_model("contenttypes", "ContentType")
     ContentType.objects.filter(app_label=target, model__in=MODELS).delete()
     ContentType.objects.filter(app_label=source, model__in=MODELS).update(app_label=target)
+
+
+def grant_editors(apps, schema_editor):
+    """Editors hold every permission of these models, as they did while the models were in roles
+    (a new database has them only now: permissions are normally made after all migrations)."""
+    app_config = apps.get_app_config("search")
+    app_config.models_module = True
+    create_permissions(app_config, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for editors in Group.objects.filter(name="Editors"):
+        editors.permissions.add(*Permission.objects.filter(content_type__app_label="search"))
 
 
 def move_content_types(apps, schema_editor):
@@ -26,7 +40,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("roles", "0012_role_versions"),
+        ("roles", "0012_role_versions"),  # which made the group Editors (0004)
         ("contenttypes", "0002_remove_content_type_name"),
         ("auth", "0012_alter_user_first_name_max_length"),  # permissions go with content types
     ]
@@ -126,4 +140,5 @@ class Migration(migrations.Migration):
             ],
         ),
         migrations.RunPython(move_content_types, move_content_types_back),
+        migrations.RunPython(grant_editors, migrations.RunPython.noop),
     ]

@@ -1,3 +1,5 @@
+"""`manage.py export_translations`: a PO or XLIFF file for translators."""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -8,8 +10,8 @@ from roles.editorial.translation_files import (
     ONLY,
     export_po,
     export_xliff,
-    translation_languages,
 )
+from roles.languages import translation_languages
 
 
 class Command(BaseCommand):

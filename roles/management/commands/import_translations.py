@@ -1,3 +1,5 @@
+"""`manage.py import_translations`: a translated PO file back into the content."""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError

@@ -1,3 +1,5 @@
+"""`manage.py load_seeds`: load or update the seed content."""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError

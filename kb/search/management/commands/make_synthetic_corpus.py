@@ -1,5 +1,8 @@
+"""`manage.py make_synthetic_corpus`, for benchmarks."""
+
 from django.core.management.base import BaseCommand, CommandError
 
+from kb.pagecache import store
 from kb.search import synthetic
 
 
@@ -31,4 +34,5 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from None
         entries = synthetic.index_synthetic(out=self.stdout)
+        store.bump()  # kept search pages are stale now
         self.stdout.write(self.style.SUCCESS(f"{made} duties made, {entries} search entries."))

@@ -1,5 +1,8 @@
+"""`manage.py rebuild_search_index`."""
+
 from django.core.management.base import BaseCommand
 
+from kb.pagecache import store
 from kb.search import index
 
 
@@ -12,4 +15,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         made = index.rebuild(out=self.stdout)
+        store.bump()  # kept search pages are stale now
         self.stdout.write(self.style.SUCCESS(f"{made} search entries made."))
