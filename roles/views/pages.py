@@ -1,6 +1,7 @@
 """The reader's pages: home, role, quality, scenario, workplace and about pages, and the
 language-neutral permalinks that redirect to them."""
 
+import functools
 from itertools import groupby
 
 from django.db.models import prefetch_related_objects
@@ -47,48 +48,66 @@ def role_detail(request, key):
     language = get_language()
     role = get_object_or_404(Role.objects.visible_to(request.user).for_page(language), key=key)
     kit_language, refused = posting_kit.chosen_language(request)
-    sections, posting = _kept_parts(request, role, language, kit_language)
+    parts = KeptParts(request, role, language)
     context = {
         "role": role,
-        "sections": sections,
+        "sections": parts.sections,
         "permalink": request.build_absolute_uri(reverse_permalink(role)),
         "meta_title": role.title,
         "meta_description": role.summary,
         "og_image": og_image.meta(request, role),
-        "kit": posting_kit.kit(request, role, kit_language, refused=refused, posting=posting),
+        "kit": posting_kit.kit(
+            request, role, kit_language, refused=refused, posting=parts.posting(kit_language)
+        ),
         **embeds.discovery(request),
     }
     return render(request, "roles/role_detail.html", context)
 
 
-def _kept_parts(request, role, language: str, kit_language: str) -> tuple[dict, dict]:
-    """The role's sections (with its JSON-LD) and the kit's JobPosting: each rendered once per
-    content version, language and host, and kept; the role's content is read only to render."""
-    staff = request.user.is_staff
-    sections = store.read_part(request, "role", role.pk, staff)
-    posting = store.read_part(request, "job-posting", role.pk, staff, kit_language)
-    if sections is not None and posting is not None:
-        return sections, posting
-    version = RoleVersion.objects.current_of(role.key)  # the JobPosting describes it
-    with_content = {}  # the role with what its page shows, per language
-    codes = {language} if sections is None else set()
-    if posting is None and version is None:  # a JobPosting describes the role as its page does
-        codes.add(kit_language)
-    for code in codes:
-        shown = role if code == language else Role.objects.for_page(code).get(pk=role.pk)
-        prefetch_related_objects([shown], *Role.objects.content(code))
-        with_content[code] = shown
-    if sections is None:
-        rendered = role_sections(request, with_content[language], version, language)
-        sections = store.keep_part(request, "role", role.pk, staff, value=rendered)
-    if posting is None:
-        snippet = posting_kit.posting_snippet(
-            request, with_content.get(kit_language), kit_language, version
-        )
-        posting = store.keep_part(
-            request, "job-posting", role.pk, staff, kit_language, value=snippet
-        )
-    return sections, posting
+class KeptParts:
+    """A role page's parts that are kept per content version, language and host: its sections
+    (with its JSON-LD) and the kit's JobPosting. What they show is read only to render one."""
+
+    def __init__(self, request, role: Role, language: str):
+        self.request, self.role, self.language = request, role, language
+        self.staff = request.user.is_staff
+        self._with_content: dict[str, Role] = {}
+
+    @functools.cached_property
+    def version(self) -> RoleVersion | None:
+        """The role's current published version: the JobPosting describes it."""
+        return RoleVersion.objects.current_of(self.role.key)
+
+    def with_content(self, code: str) -> Role:
+        """The role with what its page shows in the language `code`."""
+        if code not in self._with_content:
+            shown = (
+                self.role
+                if code == self.language
+                else Role.objects.for_page(code).get(pk=self.role.pk)
+            )
+            prefetch_related_objects([shown], *Role.objects.content(code))
+            self._with_content[code] = shown
+        return self._with_content[code]
+
+    @functools.cached_property
+    def sections(self) -> dict:
+        kept = store.read_part(self.request, "role", self.role.pk, self.staff)
+        if kept is None:
+            role = self.with_content(self.language)
+            rendered = role_sections(self.request, role, self.version, self.language)
+            kept = store.keep_part(self.request, "role", self.role.pk, self.staff, value=rendered)
+        return kept
+
+    def posting(self, language: str) -> dict:
+        parts = (self.role.pk, self.staff, language)
+        kept = store.read_part(self.request, "job-posting", *parts)
+        if kept is None:
+            # A role with no published version is described as its page is.
+            content = None if self.version else self.with_content(language)
+            snippet = posting_kit.posting_snippet(self.request, content, language, self.version)
+            kept = store.keep_part(self.request, "job-posting", *parts, value=snippet)
+        return kept
 
 
 def role_sections(request, role, version: RoleVersion | None, language: str) -> dict:
