@@ -1,4 +1,4 @@
-"""Another URLconf, where oEmbed has another address (tests/test_addresses.py)."""
+"""Another URLconf, where oEmbed has another address (tests/roles/test_addresses.py)."""
 
 from django.urls import path
 

@@ -12,7 +12,7 @@ import pytest
 from django.db import OperationalError
 from django.urls import clear_url_caches, reverse
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
     "SECRET_KEY": "a-long-random-production-secret-" + "x7Kq" * 10,
     "DEBUG": "0",

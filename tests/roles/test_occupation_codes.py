@@ -19,9 +19,9 @@ from roles.occupation_codes import (
 )
 from roles.seeds.files import SeedError
 from roles.seeds.loading import load_seeds
+from tests.api.test_api import get
 from tests.helpers import form_data
-from tests.test_api import get
-from tests.test_public_site import head
+from tests.roles.test_public_site import head
 
 pytestmark = pytest.mark.django_db
 
