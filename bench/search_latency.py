@@ -82,7 +82,6 @@ def main() -> None:
         quiet = open(os.devnull, "w")
         synthetic.remove()
         synthetic.generate(roles=max(1, size // 100), duties_per_role=min(size, 100), out=quiet)
-        synthetic.index_synthetic(out=quiet)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE roles_searchentry")
         count = Duty.objects.count()

@@ -23,24 +23,26 @@ class Tracked:
 
 
 class TrackedQuerySet(models.QuerySet):
-    """Bulk writes send no model signals: they record the change themselves."""
+    """Bulk writes send no model signals: they record the rows they write themselves."""
 
     def update(self, **kwargs):
+        keys = list(self.values_list("pk", flat=True))  # one query more, for derived data
         changed = super().update(**kwargs)
         if changed:
-            record(self.model, using=self.db)
+            record(self.model, *keys, using=self.db)
         return changed
 
     def bulk_create(self, objs, *args, **kwargs):
         made = super().bulk_create(objs, *args, **kwargs)
-        if made:
-            record(self.model, using=self.db)
+        keys = [obj.pk for obj in made]
+        if made:  # a database that does not return new keys: rows not known
+            record(self.model, *(keys if None not in keys else ()), using=self.db)
         return made
 
     def bulk_update(self, objs, *args, **kwargs):
         changed = super().bulk_update(objs, *args, **kwargs)
         if changed:
-            record(self.model, using=self.db)
+            record(self.model, *(obj.pk for obj in objs), using=self.db)
         return changed
 
 
@@ -65,9 +67,11 @@ class Changes:
                 logger.error("%s failed to follow a change", receiver.__qualname__, exc_info=error)
 
 
-def record(model: type, pk=None, *, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Note a change to a row of `model` (or to rows not known, pk=None): it is sent with the rest
-    of the transaction's changes when the transaction commits, at once outside one."""
+def record(model: type, *keys, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Note a change to these rows of `model` (no keys: rows not known): it is sent with the rest of
+    the transaction's changes when the transaction commits, at once outside one. Rows of a
+    savepoint rolled back after the transaction's first change are still named: harmless, as what
+    follows a change reads the rows as they are."""
     connection = connections[using]
     pending = getattr(connection, "content_changes", None)
     waiting = (
@@ -77,10 +81,10 @@ def record(model: type, pk=None, *, using: str = DEFAULT_DB_ALIAS) -> None:
     )
     if not waiting:  # the transaction's first change (an earlier one committed or rolled back)
         pending = connection.content_changes = Changes(using=using)
-    if pk is None:
-        pending.bulk.add(model)
+    if keys:
+        pending.rows[model].update(keys)
     else:
-        pending.rows[model].add(pk)
+        pending.bulk.add(model)
     if not waiting:
         transaction.on_commit(pending.send, using=using, robust=True)
 
@@ -95,9 +99,8 @@ def _linked(sender, instance, action, model, pk_set, using=DEFAULT_DB_ALIAS, **k
     if not action.startswith("post_"):
         return
     record(type(instance), instance.pk, using=using)
-    if issubclass(model, Tracked):
-        for pk in pk_set or ():  # none for clear(): the other ends are not known
-            record(model, pk, using=using)
+    if issubclass(model, Tracked) and pk_set:  # none for clear(): the other ends are not known
+        record(model, *pk_set, using=using)
 
 
 def tracked_models() -> list[type]:

@@ -97,12 +97,14 @@ class _Commits:
         self.connection = connection
         self.depth = len(connection.atomic_blocks)  # the test's own blocks
         self.paused = False  # while django_capture_on_commit_callbacks captures them
+        self.running = False  # a callback's own blocks end inside it: they wait for it
 
     def at_test_level(self, connection) -> bool:
         return (
             connection is self.connection  # this thread's, this database's
             and len(connection.atomic_blocks) == self.depth
             and not self.paused
+            and not self.running
         )
 
     def block_ended(self, connection, failed: bool) -> None:
@@ -114,14 +116,17 @@ class _Commits:
             _ids, func, robust = connection.run_on_commit.pop(0)
             self.run(func, robust)
 
-    @staticmethod
-    def run(func, robust: bool) -> None:
+    def run(self, func, robust: bool) -> None:
+        self.running = True
         try:
             func()
         except Exception:
             if not robust:
                 raise
             logging.getLogger("django.db.backends.base").exception("on_commit callback failed")
+        finally:
+            self.running = False
+        self.block_ended(self.connection, failed=False)  # what the callback itself registered
 
 
 @pytest.fixture(autouse=True)

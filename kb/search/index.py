@@ -40,9 +40,8 @@ def _url(obj, code: str) -> str:
 
 
 def on_content_changed(sender, *, changes, **kwargs):
-    """Reindex what a committed transaction saved or deleted: each object once, a role's duties
-    with it (their entries carry its address and whether it is published). Bulk writes are not
-    reindexed: they change flags and orders, never the texts searched."""
+    """Reindex what a committed transaction wrote or deleted: each object once, a role's duties
+    with it (their entries carry its address and whether it is published)."""
     rows = {model: set(changes.rows.get(model, ())) for model in KIND_OF}
     if rows[Role]:
         duties = Duty.objects.using(changes.using).filter(role__in=rows[Role])
@@ -52,17 +51,22 @@ def on_content_changed(sender, *, changes, **kwargs):
             reindex_rows(model, pks, using=changes.using)
 
 
-def reindex_rows(model, pks, *, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Bring the search entries (every language) of these rows in line with their texts; rows
-    that no longer exist lose theirs."""
+def reindex_rows(model, pks, *, using: str = DEFAULT_DB_ALIAS, batch: int = 500) -> None:
+    """Bring the search entries (every language) of these rows in line with their texts, `batch`
+    rows at a time; rows that no longer exist lose theirs."""
     kind = KIND_OF[model]
     objects = model.objects.using(using)
-    found = list((objects.select_related("role") if model is Duty else objects).filter(pk__in=pks))
+    if model is Duty:
+        objects = objects.select_related("role")
     entries = SearchEntry.objects.using(using)
-    with transaction.atomic(using=using):
-        entries.filter(kind=kind, object_id__in=pks).delete()
-        entries.bulk_create([entry for obj in found for entry in entries_for(obj)])
-        _vectorise(entries.filter(kind=kind, object_id__in=[obj.pk for obj in found]))
+    pks = sorted(pks)
+    for start in range(0, len(pks), batch):
+        chunk = pks[start : start + batch]
+        found = list(objects.filter(pk__in=chunk))
+        with transaction.atomic(using=using):
+            entries.filter(kind=kind, object_id__in=chunk).delete()
+            entries.bulk_create([entry for obj in found for entry in entries_for(obj)])
+            _vectorise(entries.filter(kind=kind, object_id__in=[obj.pk for obj in found]))
 
 
 def entries_for(obj: models.Model) -> list[SearchEntry]:

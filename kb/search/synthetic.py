@@ -8,7 +8,6 @@ import sys
 
 from django.db import transaction
 
-from kb.search import index
 from kb.search.models import SearchEntry
 from roles.languages import languages
 from roles.models import Duty, Quality, Role, Scenario
@@ -96,19 +95,6 @@ def _progress(out, done: int, total: int) -> None:
     filled = width * done // total
     out.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} role profiles")
     out.flush()
-
-
-def index_synthetic(out=sys.stdout) -> int:
-    """Index the generated objects in bulk (they were written without saves, so without signals)."""
-    SearchEntry.objects.filter(url__contains=PREFIX).delete()
-    return index.index_in_bulk(
-        [
-            *Duty.objects.filter(key__startswith=PREFIX).select_related("role"),
-            *Quality.objects.filter(slug__startswith=PREFIX),
-            *Scenario.objects.filter(slug__startswith=PREFIX),
-        ],
-        out=out,
-    )
 
 
 @transaction.atomic

@@ -56,15 +56,32 @@ def test_a_transaction_rolled_back_sends_nothing(seeded, sent):
     assert sent == []
 
 
-def test_bulk_writes_and_links_are_changes_too(seeded, sent):
-    patience = Quality.objects.get(slug="patience")
+def test_bulk_writes_and_links_name_the_rows_they_change(seeded, sent):
+    patience, listening = Quality.objects.filter(slug__in=["patience", "listening"])
+    duty = Duty.objects.first()
     with transaction.atomic():
         Quality.objects.filter(pk=patience.pk).update(published=False)
-        patience.roles.clear()
+        duty.order += 100
+        Duty.objects.bulk_update([duty], ["order"])
+        listening.roles.clear()
 
     assert len(sent) == 1
-    assert Quality in sent[0].bulk
-    assert sent[0].rows[Quality] == {patience.pk}
+    assert sent[0].rows[Quality] == {patience.pk, listening.pk}
+    assert sent[0].rows[Duty] == {duty.pk}
+    assert not sent[0].bulk
+
+
+def test_a_quality_unpublished_in_bulk_is_no_longer_found(client, seeded):
+    def found():
+        results = client.get("/nb/search/", {"q": "tålmodighet"}).context["results"]
+        return {hit.url for hit in results.page.object_list}
+
+    patience = Quality.objects.get(slug="patience")
+    assert patience.get_absolute_url() in found()
+
+    Quality.objects.filter(pk=patience.pk).update(published=False)
+
+    assert patience.get_absolute_url() not in found()
 
 
 def test_a_committed_change_makes_kept_pages_stale_and_reindexes(client, seeded):
@@ -121,7 +138,7 @@ def test_an_admin_save_bumps_the_content_version_once_and_reindexes_each_object_
     assert set(reindexed.values()) == {1}
 
 
-def test_a_change_in_a_savepoint_rolled_back_is_not_sent(seeded, sent):
+def test_a_savepoint_rolled_back_before_any_other_change_sends_none_of_its_rows(seeded, sent):
     agent, manager = Role.objects.get(key="agent"), Role.objects.get(key="manager")
     with transaction.atomic():
         with pytest.raises(RuntimeError), transaction.atomic():

@@ -17,7 +17,7 @@ def grant_editors(apps, schema_editor):
     (a new database has them only now: permissions are normally made after all migrations)."""
     app_config = apps.get_app_config("pagecache")
     app_config.models_module = True
-    create_permissions(app_config, verbosity=0)
+    create_permissions(app_config, verbosity=0, apps=apps)
     app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
