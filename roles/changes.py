@@ -55,10 +55,6 @@ class Changes:
     rows: dict[type, set] = field(default_factory=lambda: defaultdict(set))
     bulk: set[type] = field(default_factory=set)
 
-    @property
-    def models(self) -> set[type]:
-        return set(self.rows) | self.bulk
-
     def send(self) -> None:
         # One receiver failing (a search index that cannot be written) must not keep the others
         # (the page cache) from following the change: the change itself is committed.
@@ -103,8 +99,11 @@ def _linked(sender, instance, action, model, pk_set, using=DEFAULT_DB_ALIAS, **k
         record(model, *pk_set, using=using)
 
 
-def tracked_models() -> list[type]:
-    return [model for model in apps.get_models() if issubclass(model, Tracked)]
+def tracked_models(app_configs=None) -> list[type]:
+    configs = app_configs or apps.get_app_configs()
+    return [
+        model for config in configs for model in config.get_models() if issubclass(model, Tracked)
+    ]
 
 
 def watch() -> None:
@@ -122,8 +121,6 @@ def watch() -> None:
 def check_bulk_writes(app_configs=None, **kwargs) -> list[checks.Error]:
     """A Tracked model whose manager's QuerySet is not a TrackedQuerySet would change the content
     unseen with update() and bulk_create()."""
-    configs = app_configs or apps.get_app_configs()
-    tracked = [m for config in configs for m in config.get_models() if issubclass(m, Tracked)]
     return [
         checks.Error(
             f"{model._meta.label} is Tracked, but its default manager's QuerySet is not a "
@@ -132,6 +129,6 @@ def check_bulk_writes(app_configs=None, **kwargs) -> list[checks.Error]:
             obj=model,
             id="roles.E001",
         )
-        for model in tracked
+        for model in tracked_models(app_configs)
         if not isinstance(model._default_manager.get_queryset(), TrackedQuerySet)
     ]
