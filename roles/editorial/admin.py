@@ -15,7 +15,8 @@ from reversion.admin import VersionAdmin
 
 from roles.completeness import missing_fields
 from roles.editorial import translation_status
-from roles.editorial.workflow import EditorialAdminMixin, EditorialInlineMixin, may_edit_structure
+from roles.editorial.permissions import may_edit_structure
+from roles.editorial.workflow import EditorialAdminMixin, EditorialInlineMixin
 from roles.languages import languages
 from roles.models import (
     Duty,

@@ -9,7 +9,7 @@ from modeltranslation.utils import build_localized_fieldname
 from reversion.models import Revision
 
 from roles.editorial import translation_status
-from roles.editorial.workflow import STATE_LABELS
+from roles.editorial.review import STATE_LABELS
 from roles.languages import language_name
 
 
