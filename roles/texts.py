@@ -36,7 +36,14 @@ def columns(fields: tuple[str, ...], language: str, prefix: str = "") -> list[st
     return [prefix + build_localized_fieldname(field, code) for field in fields for code in chain]
 
 
+def unix_line_ends(value):
+    """`value` with CR LF and lone CR made LF (anything not a string as it is)."""
+    if isinstance(value, str) and "\r" in value:
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
 def clean_text(text: str) -> str:
     """Texts are stored without trailing spaces, with Unix line ends, paragraphs kept."""
-    lines = [line.rstrip() for line in text.replace("\r\n", "\n").strip().split("\n")]
+    lines = [line.rstrip() for line in unix_line_ends(text).strip().split("\n")]
     return "\n".join(lines)

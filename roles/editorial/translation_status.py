@@ -16,6 +16,7 @@ from modeltranslation.utils import build_localized_fieldname
 from roles.completeness import text_fields
 from roles.languages import languages
 from roles.models import Duty, Quality, Role, RoleQuality, Scenario, Source, TextStatus, Workplace
+from roles.texts import clean_text
 
 MISSING, UNREVIEWED, REVIEWED, OUTDATED = "missing", "unreviewed", "reviewed", "outdated"
 STATES = (MISSING, OUTDATED, UNREVIEWED, REVIEWED)
@@ -24,10 +25,7 @@ TRANSLATED_MODELS = (Role, Duty, Quality, RoleQuality, Scenario, Workplace, Sour
 
 
 def fingerprint(text: str | None) -> str:
-    normalised = "\n".join(
-        line.rstrip() for line in (text or "").replace("\r\n", "\n").strip().split("\n")
-    )
-    return hashlib.sha256(normalised.encode()).hexdigest()[:16]
+    return hashlib.sha256(clean_text(text or "").encode()).hexdigest()[:16]
 
 
 def value(obj: models.Model, field: str, language: str) -> str:

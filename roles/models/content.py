@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from roles.addresses import page_url
 from roles.changes import Tracked, TrackedQuerySet
+from roles.models.fields import UnixCharField, UnixTextField
 from roles.models.querysets import ContentQuerySet, PublishableQuerySet
 from roles.occupation_codes import (
     esco_occupation_validator,
@@ -187,7 +188,7 @@ class Source(Tracked, models.Model):
         max_length=300,
         help_text=_("The title as it stands in the article, errors and all."),
     )
-    title = models.CharField(_("title"), max_length=300)
+    title = UnixCharField(_("title"), max_length=300)
     origin = models.CharField(
         _("origin of the texts"), max_length=10, choices=Origin.choices, default=Origin.TEAM
     )
@@ -206,8 +207,8 @@ class Source(Tracked, models.Model):
 
 class Workplace(Content):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    name = UnixCharField(_("name"), max_length=200)
+    description = UnixTextField(_("description"), blank=True)
     published = models.BooleanField(_("published"), default=False)
 
     objects = WorkplaceQuerySet.as_manager()
@@ -239,10 +240,10 @@ class Role(Content):
         choices=RoleKey.choices,
         help_text=_("Stable identifier used in permalinks. It never changes."),
     )
-    title = models.CharField(_("title"), max_length=200)
-    summary = models.TextField(_("summary"), blank=True)
-    body = models.TextField(_("body"), blank=True)
-    career = models.TextField(
+    title = UnixCharField(_("title"), max_length=200)
+    summary = UnixTextField(_("summary"), blank=True)
+    body = UnixTextField(_("body"), blank=True)
+    career = UnixTextField(
         _("career path"), blank=True, help_text=_("How one gets into the role and where it leads.")
     )
     level = models.PositiveSmallIntegerField(
@@ -314,7 +315,7 @@ class Duty(Content):
         _("key"), max_length=80, help_text=_("Stable identifier, unique within the role.")
     )
     order = models.PositiveIntegerField(_("order"), default=0)
-    text = models.TextField(_("text"))
+    text = UnixTextField(_("text"))
 
     class Meta:
         ordering = ["role", "order"]
@@ -335,8 +336,8 @@ class Duty(Content):
 
 class Quality(Content):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    name = UnixCharField(_("name"), max_length=200)
+    description = UnixTextField(_("description"), blank=True)
     esco_skill_uri = models.URLField(
         _("ESCO skill URI"),
         blank=True,
@@ -373,7 +374,7 @@ class RoleQuality(Tracked, models.Model):
         Quality, on_delete=models.CASCADE, related_name="role_qualities", verbose_name=_("quality")
     )
     order = models.PositiveIntegerField(_("order"), default=0)
-    note = models.TextField(_("why this role needs it"), blank=True)
+    note = UnixTextField(_("why this role needs it"), blank=True)
     origin = models.CharField(
         _("origin of the texts"), max_length=10, choices=Origin.choices, default=Origin.TEAM
     )
@@ -395,10 +396,10 @@ class RoleQuality(Tracked, models.Model):
 
 class Scenario(Content):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    title = models.CharField(_("title"), max_length=200)
-    situation = models.TextField(_("situation"))
-    steps = models.TextField(_("what to do"), help_text=_("One step per line."))
-    avoid = models.TextField(_("what to avoid"), blank=True)
+    title = UnixCharField(_("title"), max_length=200)
+    situation = UnixTextField(_("situation"))
+    steps = UnixTextField(_("what to do"), help_text=_("One step per line."))
+    avoid = UnixTextField(_("what to avoid"), blank=True)
     roles = models.ManyToManyField(
         Role, through="RoleScenario", related_name="scenarios", verbose_name=_("roles")
     )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from roles.addresses import page_url
 from roles.changes import Tracked
 from roles.models.content import RoleKey
+from roles.models.fields import UnixTextField
 from roles.models.querysets import RoleVersionQuerySet, VersionTextQuerySet
 
 
@@ -70,7 +71,7 @@ class RoleVersion(Tracked, models.Model):
         related_name="+",
         verbose_name=_("withdrawn by"),
     )
-    withdrawal_reason = models.TextField(_("reason for the withdrawal"), blank=True)
+    withdrawal_reason = UnixTextField(_("reason for the withdrawal"), blank=True)
 
     objects = RoleVersionQuerySet.as_manager()
 

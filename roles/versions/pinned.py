@@ -15,7 +15,13 @@ from modeltranslation.utils import build_localized_fieldname
 
 from roles.models import Quality, Role, RoleVersion, Scenario, Source, VersionText, Workplace
 from roles.texts import text
-from roles.versions.publishing import ROLE_TEXTS, SCENARIO_TEXTS, is_text, shown_in
+from roles.versions.publishing import (
+    ROLE_TEXTS,
+    SCENARIO_TEXTS,
+    is_text,
+    shown_in,
+    with_unix_line_ends,
+)
 
 
 def digests(content) -> set[str]:
@@ -275,6 +281,7 @@ def changes(before: dict, after: dict, store: dict[str, str]) -> list[Change]:
     content `after`, section by section. Sections without a change are left out; changes in
     texts this language does not show (other languages) are not listed."""
     language = get_language()
+    before, after = (with_unix_line_ends(content, store) for content in (before, after))
     before, after = shown_in(before, language), shown_in(after, language)
     texts = Change(str(_("About the role")), fields=True)
     texts.changed = [

@@ -14,6 +14,7 @@ from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 from roles.languages import languages
 from roles.models import Role, RoleVersion, VersionText
+from roles.texts import unix_line_ends
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +112,30 @@ def snapshot(role: Role, codes=None) -> tuple[dict, dict[str, str]]:
         "codes": {code: getattr(role, code) for code in CODES if getattr(role, code, "")},
     }
     return content, collect.texts
+
+
+def with_digests(value, digests: dict[str, str]):
+    """A version's content with its texts' digests replaced as `digests` maps them."""
+    if is_text(value):
+        return {code: digests.get(key, key) for code, key in value.items()}
+    if isinstance(value, dict):
+        return {key: with_digests(item, digests) for key, item in value.items()}
+    if isinstance(value, list):
+        return [with_digests(item, digests) for item in value]
+    return value
+
+
+def with_unix_line_ends(content: dict, store: dict[str, str]) -> dict:
+    """`content` as if its texts had Unix line ends (one published before they were cleaned may
+    hold a browser's CR LF), so that comparing versions never sees a line-end-only change.
+    Adds the cleaned texts to `store`, the texts by digest."""
+    digests = {}
+    for key, text in list(store.items()):
+        if "\r" in text:
+            clean = unix_line_ends(text)
+            digests[key] = digest(clean)
+            store[digests[key]] = clean
+    return with_digests(content, digests) if digests else content
 
 
 def fingerprint(content: dict) -> str:

@@ -1,0 +1,48 @@
+"""Text fields that store Unix line ends, whichever way a text arrives: a browser posts a
+textarea's lines with CR LF, an import or a script may bring lone CRs. Saving an unchanged form
+then changes nothing, and no comparison sees a line-end-only difference."""
+
+from django import forms
+from django.db import models
+
+from roles.texts import unix_line_ends
+
+
+class LineEndsFormField(forms.CharField):
+    """A form's text with Unix line ends: a posted text that differs from the stored one only by
+    its line ends has not changed."""
+
+    def to_python(self, value):
+        return unix_line_ends(super().to_python(value))
+
+
+class UnixLineEnds:
+    """For a model's text field: the value is cleaned on the form, on the instance when it is
+    saved, and in every query that writes it (update(), bulk_create(), bulk_update())."""
+
+    def pre_save(self, model_instance, add):
+        value = unix_line_ends(super().pre_save(model_instance, add))
+        setattr(model_instance, self.attname, value)
+        return value
+
+    def get_prep_value(self, value):
+        return unix_line_ends(super().get_prep_value(value))
+
+    def formfield(self, **kwargs):
+        if not self.choices:
+            kwargs.setdefault("form_class", LineEndsFormField)
+        return super().formfield(**kwargs)
+
+    def deconstruct(self):
+        # Not part of the schema: migrations see Django's own field.
+        name, _path, args, kwargs = super().deconstruct()
+        base = next(c for c in type(self).__mro__ if c.__module__ == "django.db.models.fields")
+        return name, f"django.db.models.{base.__name__}", args, kwargs
+
+
+class UnixCharField(UnixLineEnds, models.CharField):
+    pass
+
+
+class UnixTextField(UnixLineEnds, models.TextField):
+    pass
