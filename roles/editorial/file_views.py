@@ -1,13 +1,13 @@
-"""Admin pages for translators' files: export PO or XLIFF, import PO after a dry-run preview.
-The preview carries the file's text in a hidden field (base64; not on disk, not in the session);
-confirming checks it all again, so a file that no longer fits the database changes nothing."""
-
-import base64
-import binascii
+"""Admin pages for translators' files: export PO or XLIFF, import either after a dry-run preview.
+An upload is parsed once and its entries kept in the database (PendingImport) for the confirm step,
+which posts only the upload's id: tied to the user, expiring, applied at most once. Confirming
+checks it all again, so a file that no longer fits the database changes nothing."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
+from roles.editorial import file_formats
+from roles.editorial.file_formats import ParsedFile
 from roles.editorial.translation_files import (
     MISSING,
     OUTDATED,
@@ -22,12 +24,11 @@ from roles.editorial.translation_files import (
     TranslationFileError,
     export_po,
     export_xliff,
-    import_po,
-    read_language,
+    import_entries,
 )
 from roles.languages import language_name, translation_languages
+from roles.models import PendingImport
 
-MAX_UPLOAD = 5 * 1024 * 1024
 DOWNLOADS = {
     "po": (export_po, "po", "text/x-gettext-translation; charset=utf-8"),
     "xliff": (export_xliff, "xlf", "application/xliff+xml; charset=utf-8"),
@@ -58,33 +59,28 @@ class ExportForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("PO file"),
-        help_text=gettext_lazy(
-            "A file exported here (or with export_translations) and translated."
-        ),
-    )
+    file = forms.FileField(label=gettext_lazy("Translated file (PO or XLIFF)"))
 
-    def clean_file(self) -> str:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "A file exported here (or with export_translations) and translated: at most "
+            "%(size)s and %(entries)d entries."
+        ) % {
+            "size": file_formats.size_text(file_formats.max_bytes()),
+            "entries": settings.TRANSLATION_FILE_MAX_ENTRIES,
+        }
+
+    def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("The file is too large (at most 5 MB)."))
-        try:
-            return upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
+        # Refused before it is read, let alone parsed.
+        if upload.size > file_formats.max_bytes():
+            raise forms.ValidationError(file_formats.too_large(upload.size))
+        return upload
 
 
 class ConfirmForm(forms.Form):
-    content = forms.CharField(widget=forms.HiddenInput)
-
-    def clean_content(self) -> str:
-        try:
-            return base64.b64decode(self.cleaned_data["content"], validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            raise forms.ValidationError(
-                _("The file's text was damaged: upload it again.")
-            ) from None
+    upload = forms.UUIDField(widget=forms.HiddenInput)
 
 
 def _page(request, template: str, title: str, status: int = 200, **context) -> HttpResponse:
@@ -112,36 +108,101 @@ def import_view(request) -> HttpResponse:
     """Upload → preview (a dry run) → confirm (checked again, then applied)."""
     if request.method != "POST":
         return _import_page(request)
-    confirming = "content" in request.POST
-    form = ConfirmForm(request.POST) if confirming else UploadForm(request.POST, request.FILES)
+    return _confirm(request) if "upload" in request.POST else _preview(request)
+
+
+def _preview(request) -> HttpResponse:
+    form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _import_page(request, _form_errors(form))
-    text = form.cleaned_data["content" if confirming else "file"]
+    upload = form.cleaned_data["file"]
     try:
-        language = read_language(path_or_text=text)
-        if not request.user.has_perm(f"roles.translate_{language}"):
-            refused = _("You may not import texts in %(language)s.")
-            return _import_page(
-                request, [refused % {"language": language_name(language)}], status=403
-            )
-        report = import_po(path_or_text=text, dry_run=not confirming, user=request.user)
+        parsed = file_formats.read(upload.read(), name=upload.name)
+        if not _may_import(request, parsed.language):
+            return _refused(request, parsed.language)
+        report = import_entries(parsed, dry_run=True, user=request.user)
     except TranslationFileError as error:
-        return _import_page(request, error.errors)
-    if confirming:
-        messages.success(request, _done(report))
-        return redirect("translation-files-import")
-    confirm = ConfirmForm(initial={"content": base64.b64encode(text.encode()).decode("ascii")})
+        return _import_page(request, error.errors, more=error.more)
+    confirm = None
+    PendingImport.objects.expired().delete()
+    if report.changes or report.confirmed:
+        pending = PendingImport.objects.create(
+            user=request.user,
+            file_name=upload.name[-255:],
+            format=parsed.format,
+            language=parsed.language,
+            entries=parsed.to_json(),
+        )
+        confirm = ConfirmForm(initial={"upload": pending.pk})
     return _page(
         request,
         "import_preview.html",
         _("Import translations"),
         report=report,
         confirm=confirm,
-        language_name=language_name(language),
+        language_name=language_name(parsed.language),
+        minutes=settings.TRANSLATION_UPLOAD_SECONDS // 60,
     )
 
 
-def _import_page(request, errors: list[str] | None = None, status: int = 200) -> HttpResponse:
+def _confirm(request) -> HttpResponse:
+    form = ConfirmForm(request.POST)
+    pending = (
+        PendingImport.objects.filter(pk=form.cleaned_data["upload"], user=request.user).first()
+        if form.is_valid()
+        else None
+    )
+    PendingImport.objects.expired().exclude(pk=getattr(pending, "pk", None)).delete()
+    # Another user's upload is as unknown as one applied or cleaned up already.
+    if pending is None:
+        return _import_page(request, [_gone()], status=404)
+    if pending.expired:
+        pending.delete()
+        minutes = settings.TRANSLATION_UPLOAD_SECONDS // 60
+        expired = ngettext(
+            "The upload of %(name)s expired: it is kept for %(minutes)d minute only. Nothing was "
+            "imported; upload the file again to see its preview.",
+            "The upload of %(name)s expired: it is kept for %(minutes)d minutes only. Nothing was "
+            "imported; upload the file again to see its preview.",
+            minutes,
+        ) % {"name": pending.file_name, "minutes": minutes}
+        return _import_page(request, [expired], status=410)
+    if not _may_import(request, pending.language):
+        return _refused(request, pending.language)
+    parsed = ParsedFile.from_json(
+        format=pending.format, language=pending.language, entries=pending.entries
+    )
+    try:
+        with transaction.atomic():
+            # Taken by deleting it: a second confirm (a double click, another tab) finds nothing.
+            if not PendingImport.objects.filter(pk=pending.pk).delete()[0]:
+                return _import_page(request, [_gone()], status=404)
+            report = import_entries(parsed, dry_run=False, user=request.user)
+    except TranslationFileError as error:
+        return _import_page(request, error.errors, more=error.more)
+    messages.success(request, _done(report))
+    return redirect("translation-files-import")
+
+
+def _may_import(request, language: str) -> bool:
+    return request.user.has_perm(f"roles.translate_{language}")
+
+
+def _refused(request, language: str) -> HttpResponse:
+    refused = _("You may not import texts in %(language)s.")
+    return _import_page(request, [refused % {"language": language_name(language)}], status=403)
+
+
+def _gone() -> str:
+    return _(
+        "This upload is not kept any more: it was imported already, or it expired. Nothing was "
+        "imported now; check the texts, or upload the file again."
+    )
+
+
+def _import_page(
+    request, errors: list[str] | None = None, status: int = 200, more: int = 0
+) -> HttpResponse:
     return _page(
         request,
         "import.html",
@@ -149,6 +210,7 @@ def _import_page(request, errors: list[str] | None = None, status: int = 200) ->
         status,
         form=UploadForm(),
         errors=errors or [],
+        more=more,
     )
 
 

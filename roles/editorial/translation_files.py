@@ -1,8 +1,8 @@
-"""Files for translators' own tools: content texts exported to PO (or XLIFF 2.0), PO imported back.
-An import changes all or nothing: any error (malformed file, unknown identifier or field, changed
-source text, a text the database would refuse) changes nothing. Imported texts are unreviewed."""
+"""Files for translators' own tools: content texts exported to PO or XLIFF 2.0, and imported back
+from either (read by file_formats). An import changes all or nothing: any error (malformed file,
+unknown identifier or field, changed source text, a text the database would refuse) changes
+nothing. Imported texts are unreviewed."""
 
-import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -20,6 +20,13 @@ from modeltranslation.utils import build_localized_fieldname
 
 from roles.completeness import text_fields
 from roles.editorial import identifiers, translation_status
+from roles.editorial.file_formats import (
+    XLIFF_NS,
+    Errors,
+    ParsedFile,
+    read,
+)
+from roles.editorial.file_formats import TranslationFileError as TranslationFileError
 from roles.editorial.translation_status import MISSING, OUTDATED, REVIEWED, UNREVIEWED
 from roles.languages import translation_languages
 from roles.models import Duty, Origin, RoleQuality
@@ -29,10 +36,6 @@ from roles.texts import clean_text
 ONLY = (MISSING, OUTDATED, UNREVIEWED)
 FORMATS = ("po", "xliff")
 PROJECT = "Customer service roles (content)"
-# The source text as exported: an import refuses translations made against another source text.
-FINGERPRINT = re.compile(r"source-fingerprint:\s*([0-9a-f]{16})")
-# The translation as exported: an import must not overwrite a text changed in admin since.
-TARGET_FINGERPRINT = re.compile(r"target-fingerprint:\s*([0-9a-f]{16})")
 # What identifiers.identify() reads besides the object itself.
 RELATED = {Duty: ("role",), RoleQuality: ("role", "quality")}
 XLIFF_STATES = {
@@ -41,15 +44,6 @@ XLIFF_STATES = {
     UNREVIEWED: "translated",
     REVIEWED: "reviewed",
 }
-XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
-
-
-class TranslationFileError(Exception):
-    """A file that cannot be imported; `errors` says why, one line per problem."""
-
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
-        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -76,6 +70,7 @@ class Change:
 class ImportReport:
     language: str
     dry_run: bool
+    format: str = "po"
     changes: list[Change] = field(default_factory=list)
     # Translations kept as they are, but no longer outdated: the translator checked them
     # against the new source text (an outdated entry imported without its fuzzy flag).
@@ -196,6 +191,9 @@ def export_xliff(*, language: str, only: str | None = None) -> str:
         ET.SubElement(
             notes, f"{{{XLIFF_NS}}}note", {"category": "source-fingerprint"}
         ).text = translation_status.fingerprint(unit.source)
+        ET.SubElement(
+            notes, f"{{{XLIFF_NS}}}note", {"category": "target-fingerprint"}
+        ).text = translation_status.fingerprint(unit.target)
         segment = ET.SubElement(
             element, f"{{{XLIFF_NS}}}segment", {"state": XLIFF_STATES[unit.state]}
         )
@@ -206,151 +204,96 @@ def export_xliff(*, language: str, only: str | None = None) -> str:
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{ET.tostring(root, encoding="unicode")}\n'
 
 
-def _parse(path_or_text: Path | str) -> polib.POFile:
-    """A Path is read as a file, a str is the file's text."""
-    try:
-        text = (
-            path_or_text.read_text(encoding="utf-8-sig")
-            if isinstance(path_or_text, Path)
-            else path_or_text
-        )
-    except UnicodeDecodeError:
-        raise TranslationFileError([_("The file is not UTF-8 text.")]) from None
-    # polib reads a string naming an existing file as that file: a text always ends a line.
-    if not text.endswith("\n"):
-        text += "\n"
-    try:
-        return polib.pofile(text, wrapwidth=0)
-    except (OSError, ValueError) as error:
-        raise TranslationFileError(
-            [_("The file is not a valid PO file: %(error)s.") % {"error": error}]
-        ) from None
-
-
-def file_language(po: polib.POFile) -> str:
-    """The language a PO file is for, from its Language header (el, el_GR and el-GR are el)."""
-    header = po.metadata.get("Language", "").strip()
-    code = re.split(r"[_-]", header)[0].lower()
-    if code not in translation_languages():
-        allowed = ", ".join(translation_languages())
-        problem = (
-            _("The file's Language header is %(header)r") % {"header": header}
-            if header
-            else _("The file has no Language header")
-        )
-        raise TranslationFileError(
-            [
-                _(
-                    "%(problem)s: it must be one of %(allowed)s (%(source)s is the source "
-                    "language, never imported)."
-                )
-                % {"problem": problem, "allowed": allowed, "source": settings.LANGUAGE_CODE}
-            ]
-        )
-    return code
-
-
-def read_language(*, path_or_text: Path | str) -> str:
-    """The language of a file, to check who may import it before reading the rest."""
-    return file_language(_parse(path_or_text))
-
-
-def _fingerprint_in(entry: polib.POEntry) -> str | None:
-    found = FINGERPRINT.search(f"{entry.comment}\n{entry.tcomment}")
-    return found.group(1) if found else None
-
-
 def short(text: str, length: int = 60) -> str:
     """A text on one line, cut to `length` characters, for reports."""
     text = " ".join(text.split())
     return text if len(text) <= length else f"{text[: length - 1]}…"
 
 
-def _check_entries(po: polib.POFile, report: ImportReport, objects: dict) -> None:
+def _check_entries(parsed: ParsedFile, report: ImportReport, objects: dict) -> None:
     """Fill the report with what the file would change; TranslationFileError if it can't."""
-    language, errors, seen = report.language, [], set()
+    language, errors, seen = report.language, Errors(), set()
     every = translation_status.statuses(objects.values())
-    for entry in po:
-        if entry.obsolete:
-            continue
-        where = _("line %(number)d") % {"number": entry.linenum}
-        if not entry.msgctxt:
-            errors.append(
+    for entry in parsed.entries:
+        where = parsed.where(entry)
+        if not entry.context:
+            message = (
                 _("%(where)s: no msgctxt (identifier) for %(text)r.")
-                % {"where": where, "text": short(entry.msgid)}
+                if parsed.format == "po"
+                else _("%(where)s: no name (identifier) for %(text)r.")
             )
+            errors.add(message % {"where": where, "text": short(entry.source)})
             continue
-        identifier, _sep, name = entry.msgctxt.rpartition(":")
+        identifier, _sep, name = entry.context.rpartition(":")
         obj = objects.get(identifier)
         if obj is None:
-            errors.append(
+            errors.add(
                 _("%(where)s: unknown identifier %(identifier)r.")
-                % {"where": where, "identifier": identifier or entry.msgctxt}
+                % {"where": where, "identifier": identifier or entry.context}
             )
             continue
         if name not in text_fields(type(obj)):
-            errors.append(
+            errors.add(
                 _("%(where)s: %(identifier)s has no translated text %(field)r.")
                 % {"where": where, "identifier": identifier, "field": name}
             )
             continue
-        if entry.msgctxt in seen:
-            errors.append(
+        if entry.context in seen:
+            errors.add(
                 _("%(where)s: %(context)s appears twice.")
-                % {"where": where, "context": entry.msgctxt}
+                % {"where": where, "context": entry.context}
             )
             continue
-        seen.add(entry.msgctxt)
+        seen.add(entry.context)
         source = translation_status.value(obj, name, settings.LANGUAGE_CODE)
-        recorded = _fingerprint_in(entry)
-        if entry.msgid != clean_text(source) or (
+        recorded = entry.source_fingerprint
+        if entry.source != clean_text(source) or (
             recorded and recorded != translation_status.fingerprint(source)
         ):
-            errors.append(
+            errors.add(
                 _(
                     "%(where)s: the source text of %(context)s changed since the file was "
                     "exported (now %(text)r): export it again and merge the file with it."
                 )
-                % {"where": where, "context": entry.msgctxt, "text": short(source)}
+                % {"where": where, "context": entry.context, "text": short(source)}
             )
             continue
-        if "fuzzy" in entry.flags:
-            report.fuzzy.append(entry.msgctxt)
+        if entry.fuzzy:
+            report.fuzzy.append(entry.context)
             continue
-        new = clean_text(entry.msgstr)
+        new = clean_text(entry.target)
         if not new:
-            report.empty.append(entry.msgctxt)
+            report.empty.append(entry.context)
             continue
         old = translation_status.value(obj, name, language)
         if new == clean_text(old):
             status = every.get((obj, name, language))
             if status is not None and status.state == OUTDATED:
-                report.confirmed.append(entry.msgctxt)
+                report.confirmed.append(entry.context)
             else:
                 report.unchanged += 1
             continue
-        exported = TARGET_FINGERPRINT.search(f"{entry.comment}\n{entry.tcomment}")
-        if exported and exported[1] != translation_status.fingerprint(old):
-            errors.append(
+        exported = entry.target_fingerprint
+        if exported and exported != translation_status.fingerprint(old):
+            errors.add(
                 _(
                     "%(where)s: the translation of %(context)s was changed after the file was "
                     "exported (now %(text)r): export it again so that no change is lost."
                 )
-                % {"where": where, "context": entry.msgctxt, "text": short(old)}
+                % {"where": where, "context": entry.context, "text": short(old)}
             )
             continue
         column = build_localized_fieldname(name, language)
         try:
             obj._meta.get_field(column).clean(new, obj)
         except ValidationError as error:
-            errors.append(
+            errors.add(
                 _("%(where)s: %(context)s: %(problem)s")
-                % {"where": where, "context": entry.msgctxt, "problem": " ".join(error.messages)}
+                % {"where": where, "context": entry.context, "problem": " ".join(error.messages)}
             )
             continue
         report.changes.append(Change(identifier, name, old, new))
-    if errors:
-        raise TranslationFileError(errors)
+    errors.check()
 
 
 def _apply(changes, confirmed, language, objects, user) -> None:
@@ -377,20 +320,25 @@ def _apply(changes, confirmed, language, objects, user) -> None:
         translation_status.record_written(objects[identifier], [(name, language)], user=user)
 
 
-def import_po(*, path_or_text: Path | str, dry_run: bool, user=None) -> ImportReport:
-    """Check a PO file (a Path, or the file's text as a str) against the database and, unless
-    `dry_run`, apply it in one transaction. Raises TranslationFileError (and changes nothing) if
-    anything in the file is wrong."""
-    po = _parse(path_or_text)
-    language = file_language(po)
-    report = ImportReport(language=language, dry_run=dry_run)
+def import_entries(parsed: ParsedFile, *, dry_run: bool, user=None) -> ImportReport:
+    """Check a parsed file against the database and, unless `dry_run`, apply it in one
+    transaction. Raises TranslationFileError (and changes nothing) if anything in it is wrong."""
+    language = parsed.language
+    report = ImportReport(language=language, dry_run=dry_run, format=parsed.format)
     with transaction.atomic():
         objects = _objects()
-        _check_entries(po, report, objects)
+        _check_entries(parsed, report, objects)
         if not dry_run and (report.changes or report.confirmed):
             with reversion.create_revision(atomic=False):
                 if user is not None and user.is_authenticated:
                     reversion.set_user(user)
-                reversion.set_comment(f"Imported {language} translations from a PO file.")
+                kind = "an XLIFF" if parsed.format == "xliff" else "a PO"
+                reversion.set_comment(f"Imported {language} translations from {kind} file.")
                 _apply(report.changes, report.confirmed, language, objects, user)
     return report
+
+
+def import_file(*, path_or_text: Path | str, dry_run: bool, user=None) -> ImportReport:
+    """Read a PO or XLIFF file (a Path, or the file's text as a str) without the upload limits,
+    then import_entries() it."""
+    return import_entries(read(path_or_text, limits=False), dry_run=dry_run, user=user)

@@ -13,6 +13,7 @@ from roles.models.content import (
     Source,
     Workplace,
 )
+from roles.models.imports import PendingImport
 from roles.models.records import FormerSlug, SeedRecord, TextStatus
 from roles.models.versions import RoleVersion, VersionText
 
@@ -35,6 +36,7 @@ __all__ = [
     "Duty",
     "FormerSlug",
     "Origin",
+    "PendingImport",
     "Quality",
     "Role",
     "RoleKey",

@@ -1,12 +1,12 @@
-"""Files for translators: PO and XLIFF exports, and PO imports that change all or nothing."""
+"""Files for translators: PO and XLIFF exports, and imports that change all or nothing."""
 
-import base64
 import subprocess
 import xml.etree.ElementTree as ET
 from io import StringIO
 
 import polib
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
@@ -18,13 +18,14 @@ from django.urls import reverse
 from django.utils import translation
 
 from roles.editorial import identifiers, translation_status
+from roles.editorial.file_formats import read
 from roles.editorial.translation_files import (
     TranslationFileError,
     export_po,
     export_xliff,
-    import_po,
+    import_file,
 )
-from roles.models import Duty, Role, TextStatus
+from roles.models import Duty, PendingImport, Role, TextStatus
 from tests.helpers import form_data
 
 pytestmark = pytest.mark.django_db
@@ -183,7 +184,7 @@ def test_export_then_import_of_an_unchanged_file_changes_nothing(outdated_summar
     text = str(export_po(language="el"))
     before = database()
 
-    report = import_po(path_or_text=text, dry_run=False)
+    report = import_file(path_or_text=text, dry_run=False)
 
     assert database() == before
     assert report.changes == [] and report.confirmed == []
@@ -197,7 +198,7 @@ def test_an_imported_translation_changes_the_column_and_is_unreviewed(agent, edi
     entry(po, "role:agent:title").msgstr = "Νέος τίτλος"
     before = agent.updated_at
 
-    report = import_po(path_or_text=str(po), dry_run=False, user=editor)
+    report = import_file(path_or_text=str(po), dry_run=False, user=editor)
 
     agent.refresh_from_db()
     assert [(c.identifier, c.field, c.new) for c in report.changes] == [
@@ -220,7 +221,7 @@ def test_a_missing_text_is_filled_in_by_an_import(missing_duty):
     po = export_po(language="el", only="missing")
     entry(po, missing_duty).msgstr = "Νέο καθήκον"
 
-    import_po(path_or_text=str(po), dry_run=False)
+    import_file(path_or_text=str(po), dry_run=False)
 
     duty = identifiers.find(missing_duty.rpartition(":")[0])
     assert duty.text_el == "Νέο καθήκον"
@@ -233,7 +234,7 @@ def test_each_object_is_saved_once(agent):
     entry(po, "role:agent:summary").msgstr = "Νέα περίληψη."
 
     with CaptureQueriesContext(connection) as queries:
-        import_po(path_or_text=str(po), dry_run=False)
+        import_file(path_or_text=str(po), dry_run=False)
 
     updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "roles_role"')]
     assert len(updates) == 1
@@ -244,7 +245,7 @@ def test_a_dry_run_reports_and_changes_nothing(agent):
     entry(po, "role:agent:title").msgstr = "Νέος τίτλος"
     before = database()
 
-    report = import_po(path_or_text=str(po), dry_run=True)
+    report = import_file(path_or_text=str(po), dry_run=True)
 
     assert [(c.old, c.new) for c in report.changes] == [(agent.title_el, "Νέος τίτλος")]
     assert database() == before
@@ -255,7 +256,7 @@ def test_fuzzy_entries_are_skipped(outdated_summary):
     entry(po, outdated_summary).msgstr = "Μια νέα περίληψη, ακόμα πρόχειρη."
     before = database()
 
-    report = import_po(path_or_text=str(po), dry_run=False)
+    report = import_file(path_or_text=str(po), dry_run=False)
 
     assert report.fuzzy == [outdated_summary] and report.changes == []
     assert database() == before
@@ -265,7 +266,7 @@ def test_an_outdated_translation_confirmed_unchanged_is_no_longer_outdated(agent
     po = export_po(language="el")
     entry(po, outdated_summary).flags.remove("fuzzy")
 
-    report = import_po(path_or_text=str(po), dry_run=False)
+    report = import_file(path_or_text=str(po), dry_run=False)
 
     assert report.confirmed == [outdated_summary] and report.changes == []
     agent.refresh_from_db()
@@ -322,7 +323,7 @@ def test_a_mismatched_file_is_refused_and_changes_nothing(agent, spoil, message)
     before = database()
 
     with pytest.raises(TranslationFileError) as refused:
-        import_po(path_or_text=str(po), dry_run=False)
+        import_file(path_or_text=str(po), dry_run=False)
 
     assert message in str(refused.value)
     assert database() == before
@@ -334,7 +335,7 @@ def test_a_text_longer_than_its_field_is_refused(agent):
     before = database()
 
     with pytest.raises(TranslationFileError, match="role:agent:title"):
-        import_po(path_or_text=str(po), dry_run=False)
+        import_file(path_or_text=str(po), dry_run=False)
 
     assert database() == before
 
@@ -343,18 +344,19 @@ def test_a_text_longer_than_its_field_is_refused(agent):
     ("text", "message"),
     [
         ('msgid "unterminated\nmsgstr', "not a valid PO file"),
-        ("<xliff/>", "not a valid PO file"),
+        ("Just some text.\n", "not a valid PO file"),
+        ("<xliff/>", "not an XLIFF 2.0 document"),
         ("", "no Language header"),
         ('msgid ""\nmsgstr "Language: nb\\n"\n', "'nb'"),
         ('msgid ""\nmsgstr "Language: fr\\n"\n', "'fr'"),
     ],
-    ids=["malformed", "not-po", "empty", "default-language", "unknown-language"],
+    ids=["malformed", "not-po", "not-xliff-2", "empty", "default-language", "unknown-language"],
 )
 def test_a_malformed_file_or_wrong_language_is_refused(seeded, text, message):
     before = database()
 
     with pytest.raises(TranslationFileError, match=message):
-        import_po(path_or_text=text, dry_run=False)
+        import_file(path_or_text=text, dry_run=False)
 
     assert database() == before
 
@@ -363,13 +365,13 @@ def test_a_default_language_file_is_refused(agent):
     text = str(export_po(language="el")).replace('"Language: el\\n"', '"Language: nb\\n"')
 
     with pytest.raises(TranslationFileError, match="nb is the source language"):
-        import_po(path_or_text=text, dry_run=False)
+        import_file(path_or_text=text, dry_run=False)
 
 
 def test_a_language_with_a_territory_is_accepted(agent):
     text = str(export_po(language="el")).replace('"Language: el\\n"', '"Language: el_GR\\n"')
 
-    assert import_po(path_or_text=text, dry_run=True).language == "el"
+    assert import_file(path_or_text=text, dry_run=True).language == "el"
 
 
 # Commands
@@ -555,24 +557,31 @@ def test_a_translator_imports_their_language_only(translator_client, agent):
     assert preview.status_code == 200 and 'id="confirm-form"' in preview.content.decode()
 
 
-def test_a_crafted_confirm_for_another_language_is_refused(translator_client, agent):
+def test_a_confirm_for_another_language_is_refused(translator_client, agent):
+    """The permission is checked again on confirm: it may have been taken away since the preview."""
     danish = export_po(language="da")
     entry(danish, "role:agent:title").msgstr = "Ny titel"
-    content = base64.b64encode(str(danish).encode()).decode()
+    parsed = read(str(danish))
+    pending = PendingImport.objects.create(
+        user=get_user_model().objects.get(username="eleni"),
+        format=parsed.format,
+        language=parsed.language,
+        entries=parsed.to_json(),
+    )
 
-    response = translator_client.post(IMPORT_URL, {"content": content})
+    response = translator_client.post(IMPORT_URL, {"upload": pending.pk})
 
     assert response.status_code == 403
     assert Role.objects.get(pk=agent.pk).title_da == agent.title_da
 
 
 def test_imported_texts_are_the_teams_not_the_sources(seeded):
-    from roles.editorial.translation_files import export_po, import_po
+    from roles.editorial.translation_files import export_po, import_file
 
     po = export_po(language="el")
     entry = next(e for e in po if e.msgctxt == "role:associate:title")
     entry.msgstr = "Συνεργάτης εξυπηρέτησης"
-    import_po(path_or_text=str(po), dry_run=False)
+    import_file(path_or_text=str(po), dry_run=False)
 
     associate = Role.objects.get(key="associate")
     assert associate.title_el == "Συνεργάτης εξυπηρέτησης"
@@ -585,7 +594,7 @@ def test_an_import_never_overwrites_a_translation_changed_since_the_export(seede
     Role.objects.filter(key="agent").update(title_el="Από τη διαχείριση")
 
     with pytest.raises(TranslationFileError) as error:
-        import_po(path_or_text=str(po), dry_run=False)
+        import_file(path_or_text=str(po), dry_run=False)
 
     assert "role:agent:title" in str(error.value.errors)
     assert Role.objects.get(key="agent").title_el == "Από τη διαχείριση"

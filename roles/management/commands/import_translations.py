@@ -1,21 +1,21 @@
-"""`manage.py import_translations`: a translated PO file back into the content."""
+"""`manage.py import_translations`: a translated PO or XLIFF 2.0 file back into the content."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from roles.editorial.translation_files import TranslationFileError, import_po, short
+from roles.editorial.translation_files import TranslationFileError, import_file, short
 
 
 class Command(BaseCommand):
     help = (
-        "Import the translations of a PO file made by export_translations: checks the whole file "
-        "first, then applies it in one transaction (imported texts are unreviewed)."
+        "Import the translations of a PO or XLIFF 2.0 file made by export_translations: checks "
+        "the whole file first, then applies it in one transaction (imported texts are unreviewed)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path, help="The PO file.")
+        parser.add_argument("file", type=Path, help="The PO or XLIFF (.xlf) file.")
         parser.add_argument(
             "--dry-run", action="store_true", help="Report what would change; write nothing."
         )
@@ -29,9 +29,11 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(f"Nothing was imported: {file} is not a file.")
         try:
-            report = import_po(path_or_text=file, dry_run=dry_run)
+            report = import_file(path_or_text=file, dry_run=dry_run)
         except TranslationFileError as error:
             problems = "\n".join(f"  {line}" for line in error.errors)
+            if error.more:
+                problems += f"\n  … and {error.more} more"
             raise CommandError(f"Nothing was imported from {file}:\n{problems}") from None
         for change in report.changes:
             old = short(change.old) or "(missing)"

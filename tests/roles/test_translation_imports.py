@@ -1,0 +1,541 @@
+"""Translators' imports: XLIFF 2.0 as well as PO, limits checked before parsing, each file parsed
+once, errors capped, and the upload kept server-side between the preview and the confirm step."""
+
+import html
+import re
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+from io import StringIO
+from unittest import mock
+
+import polib
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+from django.utils import timezone, translation
+from reversion.models import Revision
+
+from roles.editorial import file_formats, file_views, translation_status
+from roles.editorial.file_views import UploadForm
+from roles.editorial.translation_files import (
+    TranslationFileError,
+    export_po,
+    export_xliff,
+    import_file,
+)
+from roles.models import PendingImport, Role
+from tests.helpers import form_data
+from tests.roles.test_translation_files import database, entry
+
+pytestmark = pytest.mark.django_db
+
+NS = "urn:oasis:names:tc:xliff:document:2.0"
+X = f"{{{NS}}}"
+IMPORT_URL = "/admin/translation-files/import/"
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def agent(seeded):
+    return Role.objects.get(key="agent")
+
+
+@pytest.fixture
+def other_client(client_factory):
+    return client_factory()
+
+
+@pytest.fixture
+def client_factory(django_user_model):
+    from django.test import Client
+
+    def make(name="bob"):
+        user = django_user_model.objects.create_superuser(name, f"{name}@example.com", "pw-1")
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+def unit(root: ET.Element, name: str) -> ET.Element:
+    return next(found for found in root.iter(f"{X}unit") if found.get("name") == name)
+
+
+def translate(root: ET.Element, name: str, text: str, state: str = "translated") -> None:
+    """What a CAT tool does when the translator confirms a segment."""
+    segment = unit(root, name).find(f"{X}segment")
+    target = segment.find(f"{X}target")
+    if target is None:
+        target = ET.SubElement(segment, f"{X}target")
+    target.text = text
+    segment.set("state", state)
+
+
+def xliff(language: str = "el") -> ET.Element:
+    ET.register_namespace("", NS)
+    return ET.fromstring(export_xliff(language=language).encode())
+
+
+def text_of(root: ET.Element) -> str:
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{ET.tostring(root, encoding="unicode")}\n'
+
+
+def upload(client, content: str | bytes, name: str = "el.po"):
+    data = content.encode() if isinstance(content, str) else content
+    return client.post(IMPORT_URL, {"file": SimpleUploadedFile(name, data)})
+
+
+def shown(response) -> list[str]:
+    """The errors a page lists."""
+    page = html.unescape(response.content.decode())
+    found = re.search(r'<ul class="errorlist">(.*?)</ul>', page, re.S)
+    return re.findall(r"<li>(.*?)</li>", found[1], re.S) if found else []
+
+
+def in_admin_language(function, *args, **kwargs):
+    """What `function` says in the admin's language (nb here), as a page would show it."""
+    with translation.override("nb"):
+        return str(function(*args, **kwargs))
+
+
+def refusal_in_english(text: str) -> str:
+    with pytest.raises(TranslationFileError) as refused:
+        file_formats.read(text)
+    return str(refused.value)
+
+
+def refusal(text: str, name: str = "el.po") -> list[str]:
+    """The errors of reading `text`, in the admin's language."""
+    with translation.override("nb"), pytest.raises(TranslationFileError) as refused:
+        file_formats.read(text, name=name)
+    return refused.value.errors
+
+
+def confirm(client, preview):
+    return client.post(IMPORT_URL, form_data(preview.content.decode(), "confirm-form"))
+
+
+def unknown_entries(count: int, language: str = "el") -> str:
+    """A PO file of `count` entries whose identifiers the site does not know."""
+    po = polib.POFile(wrapwidth=0)
+    po.metadata = {"Language": language, "Content-Type": "text/plain; charset=UTF-8"}
+    for number in range(count):
+        po.append(polib.POEntry(msgctxt=f"role:nobody-{number}:title", msgid="x", msgstr="y"))
+    return str(po)
+
+
+# XLIFF 2.0 both ways
+
+
+def test_an_exported_xliff_file_imports_back_unchanged(seeded):
+    before = database()
+
+    report = import_file(path_or_text=export_xliff(language="el"), dry_run=False)
+
+    assert (report.language, report.format) == ("el", "xliff")
+    assert report.changes == [] and report.confirmed == []
+    assert report.unchanged > 100
+    assert database() == before
+
+
+def test_an_xliff_file_translated_in_a_cat_tool_is_applied_as_a_po_file_would_be(
+    editor_client, agent
+):
+    translation_status.mark_reviewed(agent, "el")
+    root = xliff()
+    translate(root, "role:agent:title", "Νέος τίτλος\nσε δύο γραμμές")
+
+    preview = upload(editor_client, text_of(root), "content-el.xlf")
+
+    assert preview.status_code == 200
+    assert "role:agent:title" in preview.content.decode()
+    assert Role.objects.get(pk=agent.pk).title_el == agent.title_el
+    response = confirm(editor_client, preview)
+    assert response.status_code == 302
+    agent.refresh_from_db()
+    assert agent.title_el == "Νέος τίτλος\nσε δύο γραμμές"
+    assert agent.origin_el == "team"
+    assert translation_status.status_of(agent, "title", "el") == "unreviewed"
+    assert translation_status.status_of(agent, "summary", "el") == "reviewed"
+
+
+def test_an_outdated_xliff_unit_is_skipped_until_the_translator_confirms_it(agent):
+    translation_status.record_written(agent, [("summary", "el")])
+    Role.objects.filter(pk=agent.pk).update(summary_nb="En ny norsk oppsummering.")
+    root = xliff()
+    assert unit(root, "role:agent:summary").find(f"{X}segment").get("state") == "initial"
+
+    skipped = import_file(path_or_text=text_of(root), dry_run=True)
+    unit(root, "role:agent:summary").find(f"{X}segment").set("state", "translated")
+    confirmed = import_file(path_or_text=text_of(root), dry_run=False)
+
+    assert skipped.fuzzy == ["role:agent:summary"]
+    assert confirmed.confirmed == ["role:agent:summary"]
+    agent.refresh_from_db()
+    assert translation_status.status_of(agent, "summary", "el") == "unreviewed"
+
+
+def test_segments_split_by_a_cat_tool_are_joined(agent):
+    root = xliff()
+    found = unit(root, "role:agent:title")
+    segment = found.find(f"{X}segment")
+    source = segment.find(f"{X}source").text
+    segment.find(f"{X}source").text = source[:5]
+    second = ET.SubElement(found, f"{X}segment", {"state": "translated"})
+    ET.SubElement(second, f"{X}source").text = source[5:]
+    segment.find(f"{X}target").text = "Νέος "
+    segment.set("state", "translated")
+    ET.SubElement(second, f"{X}target").text = "τίτλος"
+
+    import_file(path_or_text=text_of(root), dry_run=False)
+
+    assert Role.objects.get(pk=agent.pk).title_el == "Νέος τίτλος"
+
+
+def test_a_marked_and_escaped_target_is_read_as_its_text(agent):
+    text = export_xliff(language="el").replace(
+        f"<target>{agent.title_el}</target>",
+        '<target>Νέος <mrk id="m1" translate="yes">τίτλος</mrk><cp hex="0021"/></target>',
+    )
+
+    report = import_file(path_or_text=text, dry_run=True)
+
+    assert [change.new for change in report.changes] == ["Νέος τίτλος!"]
+
+
+def test_an_xliff_file_never_overwrites_a_translation_changed_since_the_export(agent):
+    root = xliff()
+    translate(root, "role:agent:title", "Από το αρχείο")
+    Role.objects.filter(pk=agent.pk).update(title_el="Από τη διαχείριση")
+
+    with pytest.raises(TranslationFileError, match="role:agent:title was changed after"):
+        import_file(path_or_text=text_of(root), dry_run=False)
+
+    assert Role.objects.get(pk=agent.pk).title_el == "Από τη διαχείριση"
+
+
+def test_the_import_command_reads_xliff(agent, tmp_path):
+    root = xliff("da")
+    translate(root, "role:agent:title", "Ny titel")
+    path = tmp_path / "content-da.xlf"
+    path.write_text(text_of(root), encoding="utf-8")
+
+    call_command("import_translations", path, stdout=StringIO())
+
+    assert Role.objects.get(pk=agent.pk).title_da == "Ny titel"
+
+
+BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE xliff [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="nb" trgLang="el">
+<file id="f"><unit id="u" name="role:agent:title"><segment state="translated">
+<source>&b;</source><target>&b;</target></segment></unit></file></xliff>
+"""
+EXTERNAL_ENTITY = """<?xml version="1.0"?>
+<!DOCTYPE xliff [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="nb" trgLang="el">
+<file id="f"><unit id="u" name="role:agent:title"><segment state="translated">
+<source>x</source><target>&secret;</target></segment></unit></file></xliff>
+"""
+XLIFF_1_2 = """<?xml version="1.0"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file/></xliff>
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("<xliff version='2.0'><file>", "not valid XML"),
+        (BILLION_LAUGHS, "DTD or entities"),
+        (EXTERNAL_ENTITY, "DTD or entities"),
+        (XLIFF_1_2, "not an XLIFF 2.0 document"),
+        (
+            f'<xliff xmlns="{NS}" version="2.0" srcLang="da" trgLang="el"/>',
+            "source language (srcLang) is 'da'",
+        ),
+        (f'<xliff xmlns="{NS}" version="2.0" srcLang="nb" trgLang="nb"/>', "trgLang) is 'nb'"),
+        (f'<xliff xmlns="{NS}" version="2.0" srcLang="nb"/>', "no target language"),
+    ],
+    ids=["malformed", "entities", "external-entity", "xliff-1.2", "source", "nb", "no-target"],
+)
+def test_a_bad_xliff_file_is_refused_with_a_clear_message_not_an_error_page(
+    editor_client, agent, text, message
+):
+    before = database()
+
+    with pytest.raises(TranslationFileError) as refused:
+        file_formats.read(text, name="el.xlf")
+    response = upload(editor_client, text, "el.xlf")
+
+    assert message in str(refused.value)
+    assert response.status_code == 200
+    assert shown(response) == refusal(text, "el.xlf")
+    assert 'id="confirm-form"' not in response.content.decode()
+    assert "root:" not in response.content.decode()
+    assert database() == before
+
+
+def test_inline_codes_are_refused(agent):
+    text = export_xliff(language="el").replace(
+        f"<target>{agent.title_el}</target>", '<target>Νέος <ph id="1"/></target>'
+    )
+
+    with pytest.raises(TranslationFileError, match="inline codes"):
+        import_file(path_or_text=text, dry_run=True)
+
+
+# Limits, checked before the file is parsed
+
+
+@override_settings(TRANSLATION_FILE_MAX_BYTES=50 * 1024)
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(editor_client, seeded):
+    text = str(export_po(language="el"))
+    assert len(text.encode()) > 50 * 1024
+
+    with mock.patch.object(file_formats, "read", wraps=file_formats.read) as read:
+        response = upload(editor_client, text)
+
+    assert read.call_count == 0
+    assert shown(response) == [in_admin_language(file_formats.too_large, len(text.encode()))]
+    assert 'id="confirm-form"' not in response.content.decode()
+    assert "The file is too large" in file_formats.too_large(len(text.encode()))
+    assert re.search(r"at most 50[.,]0\xa0KB", file_formats.too_large(len(text.encode())))
+
+
+@override_settings(TRANSLATION_FILE_MAX_BYTES=50 * 1024)
+def test_the_size_limit_holds_for_a_text_given_directly(seeded):
+    with pytest.raises(TranslationFileError, match="too large"):
+        file_formats.read(str(export_po(language="el")))
+
+
+@pytest.mark.parametrize("kind", ["po", "xliff"])
+@override_settings(TRANSLATION_FILE_MAX_ENTRIES=20)
+def test_a_file_over_the_entry_limit_is_refused_before_it_is_parsed(editor_client, seeded, kind):
+    text = str(export_po(language="el")) if kind == "po" else export_xliff(language="el")
+    count = len(export_po(language="el"))
+
+    with (
+        mock.patch.object(polib, "pofile", wraps=polib.pofile) as pofile,
+        mock.patch.object(file_formats, "fromstring", wraps=file_formats.fromstring) as xml,
+    ):
+        response = upload(editor_client, text, f"el.{'po' if kind == 'po' else 'xlf'}")
+
+    assert pofile.call_count == xml.call_count == 0
+    assert shown(response) == refusal(text, f"el.{kind}")
+    assert f"The file has {count} entries: at most 20 are accepted" in refusal_in_english(text)
+
+
+@override_settings(TRANSLATION_FILE_MAX_ENTRIES=20)
+def test_the_entry_limit_counts_the_parsed_entries_too(seeded):
+    """Should the quick count before parsing miss entries, the parsed ones are counted."""
+    with (
+        mock.patch.object(file_formats, "PO_ENTRY", re.compile("(?!)")),
+        pytest.raises(TranslationFileError, match="25 entries"),
+    ):
+        file_formats.read(unknown_entries(25))
+
+
+@override_settings(TRANSLATION_FILE_MAX_BYTES=8 * 1024 * 1024)
+def test_the_file_of_the_report_is_refused_without_being_parsed(editor_client, seeded):
+    """About 127,000 unknown entries in 5 MB: refused on the entry count."""
+    text = unknown_entries(127_000)
+
+    with mock.patch.object(polib, "pofile", wraps=polib.pofile) as pofile:
+        response = upload(editor_client, text)
+
+    assert pofile.call_count == 0
+    assert shown(response) == refusal(text)
+    assert "The file has 127000 entries: at most 5000" in refusal_in_english(text)
+
+
+def test_the_limits_are_shown_on_the_upload_page(editor_client, seeded):
+    page = html.unescape(editor_client.get(IMPORT_URL).content.decode())
+
+    assert in_admin_language(lambda: UploadForm().fields["file"].help_text) in page
+    help_text = UploadForm().fields["file"].help_text
+    assert re.search(r"at most 2[.,]0\xa0MB and 5000 entries", help_text)
+
+
+# Each file parsed once
+
+
+def test_a_file_is_parsed_once_for_its_preview_and_not_again_to_confirm(editor_client, agent):
+    po = export_po(language="el")
+    entry(po, "role:agent:title").msgstr = "Νέος τίτλος"
+
+    with mock.patch.object(polib, "pofile", wraps=polib.pofile) as pofile:
+        preview = upload(editor_client, str(po))
+        parsed_for_preview = pofile.call_count
+        confirm(editor_client, preview)
+
+    assert parsed_for_preview == 1
+    assert pofile.call_count == 1
+    assert Role.objects.get(pk=agent.pk).title_el == "Νέος τίτλος"
+
+
+def test_an_xliff_file_is_parsed_once(editor_client, agent):
+    root = xliff()
+    translate(root, "role:agent:title", "Νέος τίτλος")
+
+    with mock.patch.object(file_formats, "fromstring", wraps=file_formats.fromstring) as parse:
+        confirm(editor_client, upload(editor_client, text_of(root), "el.xlf"))
+
+    assert parse.call_count == 1
+    assert Role.objects.get(pk=agent.pk).title_el == "Νέος τίτλος"
+
+
+# Errors capped, with their count
+
+
+def test_the_errors_shown_are_capped_and_the_rest_counted(editor_client, seeded):
+    response = upload(editor_client, unknown_entries(130))
+
+    assert len(shown(response)) == file_formats.MAX_ERRORS == 50
+    with translation.override("nb"), pytest.raises(TranslationFileError) as refused:
+        import_file(path_or_text=unknown_entries(130), dry_run=True)
+    assert shown(response) == refused.value.errors
+    assert (refused.value.count, refused.value.more) == (130, 80)
+    more = re.search(r'<p id="more-errors">(.*?)</p>', response.content.decode(), re.S)[1]
+    assert re.findall(r"\d+", more) == ["80"]
+
+
+def test_the_import_command_caps_its_errors_too(seeded, tmp_path):
+    path = tmp_path / "el.po"
+    path.write_text(unknown_entries(60), encoding="utf-8")
+
+    with pytest.raises(CommandError) as refused:
+        call_command("import_translations", path, stdout=StringIO())
+
+    assert str(refused.value).count("unknown identifier") == 50
+    assert "… and 10 more" in str(refused.value)
+
+
+# The upload kept server-side between preview and confirm
+
+
+@override_settings(TRANSLATION_FILE_MAX_BYTES=4 * 1024 * 1024)
+def test_a_3_mb_file_is_kept_server_side_and_applied(editor_client, agent):
+    po = export_po(language="el")
+    po.header = "\n".join(["Translator's notes:"] + ["λ" * 500] * 3200)
+    entry(po, "role:agent:title").msgstr = "Νέος τίτλος"
+    text = str(po)
+    assert len(text.encode()) > 3 * 1024 * 1024
+
+    preview = upload(editor_client, text)
+    data = form_data(preview.content.decode(), "confirm-form")
+
+    assert sorted(data) == ["csrfmiddlewaretoken", "upload"]
+    assert len(preview.content) < 100_000
+    pending = PendingImport.objects.get()
+    assert (pending.format, pending.language, pending.file_name) == ("po", "el", "el.po")
+    response = editor_client.post(IMPORT_URL, data)
+    assert response.status_code == 302
+    assert Role.objects.get(pk=agent.pk).title_el == "Νέος τίτλος"
+    assert not PendingImport.objects.exists()
+
+
+def test_another_user_cannot_confirm_an_upload(editor_client, other_client, agent):
+    po = export_po(language="el")
+    entry(po, "role:agent:title").msgstr = "Νέος τίτλος"
+    data = form_data(upload(editor_client, str(po)).content.decode(), "confirm-form")
+
+    response = other_client.post(IMPORT_URL, data)
+
+    assert response.status_code == 404
+    assert shown(response) == [in_admin_language(file_views._gone)]
+    assert Role.objects.get(pk=agent.pk).title_el == agent.title_el
+    assert editor_client.post(IMPORT_URL, data).status_code == 302  # still the uploader's to apply
+    assert Role.objects.get(pk=agent.pk).title_el == "Νέος τίτλος"
+
+
+def test_an_expired_upload_is_refused_and_the_page_asks_for_it_again(editor_client, agent):
+    po = export_po(language="el")
+    entry(po, "role:agent:title").msgstr = "Νέος τίτλος"
+    preview = upload(editor_client, str(po), "content-el.po")
+    PendingImport.objects.update(created_at=timezone.now() - timedelta(minutes=61))
+
+    response = confirm(editor_client, preview)
+
+    assert response.status_code == 410
+    [expired] = shown(response)
+    assert "content-el.po" in expired and "60" in expired
+    assert 'id="upload-form"' in response.content.decode()
+    assert Role.objects.get(pk=agent.pk).title_el == agent.title_el
+    assert not PendingImport.objects.exists()
+
+
+@override_settings(TRANSLATION_UPLOAD_SECONDS=5 * 60)
+def test_the_expiry_follows_the_setting(editor_client, agent):
+    po = export_po(language="el")
+    entry(po, "role:agent:title").msgstr = "Νέος τίτλος"
+    preview = upload(editor_client, str(po))
+    PendingImport.objects.update(created_at=timezone.now() - timedelta(minutes=6))
+
+    assert confirm(editor_client, preview).status_code == 410
+
+
+def test_expired_uploads_are_cleaned_up(editor_client, editor, agent):
+    old = PendingImport.objects.create(
+        user=editor, format="po", language="el", entries=[], file_name="old.po"
+    )
+    PendingImport.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=2))
+    po = export_po(language="el")
+    entry(po, "role:agent:title").msgstr = "Νέος τίτλος"
+
+    upload(editor_client, str(po))
+
+    assert list(PendingImport.objects.values_list("file_name", flat=True)) == ["el.po"]
+
+
+def test_confirming_twice_applies_once(editor_client, agent):
+    po = export_po(language="el")
+    entry(po, "role:agent:title").msgstr = "Νέος τίτλος"
+    preview = upload(editor_client, str(po))
+    revisions = Revision.objects.count()
+
+    first = confirm(editor_client, preview)
+    second = confirm(editor_client, preview)
+
+    assert first.status_code == 302
+    assert second.status_code == 404
+    assert shown(second) == [in_admin_language(file_views._gone)]
+    assert "imported already, or it expired" in file_views._gone()
+    assert Revision.objects.count() == revisions + 1
+
+
+def test_a_file_with_nothing_to_import_keeps_nothing(editor_client, seeded):
+    response = upload(editor_client, str(export_po(language="el")))
+
+    assert 'id="confirm-form"' not in response.content.decode()
+    assert not PendingImport.objects.exists()
+
+
+def test_a_malformed_confirm_is_a_clear_404(editor_client, seeded):
+    response = editor_client.post(IMPORT_URL, {"upload": "not-an-id"})
+
+    assert response.status_code == 404
+    assert shown(response) == [in_admin_language(file_views._gone)]
+
+
+def test_a_translator_who_lost_the_permission_cannot_confirm(client, django_user_model, agent):
+    user = django_user_model.objects.create_user("eleni", password="pw", is_staff=True)
+    permission = Permission.objects.get(codename="translate_el")
+    user.user_permissions.add(permission)
+    client.force_login(user)
+    po = export_po(language="el")
+    entry(po, "role:agent:title").msgstr = "Νέος τίτλος"
+    preview = upload(client, str(po))
+    user.user_permissions.remove(permission)
+
+    response = confirm(client, preview)
+
+    assert response.status_code == 403
+    assert Role.objects.get(pk=agent.pk).title_el == agent.title_el
