@@ -15,13 +15,21 @@ class ContentQuerySet(TrackedQuerySet):
         return self.exclude(missing_q(self.model, language))
 
 
+def may_preview(user, model: type[models.Model]) -> bool:
+    """Whether `user` sees unpublished content of `model` on the public pages."""
+    opts = model._meta
+    return user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+
+
 class PublishableQuerySet(ContentQuerySet):
     def published(self):
         return self.filter(published=True)
 
     def visible_to(self, user):
-        """Readers see what is published; logged-in editors also see drafts, as previews."""
-        return self if user.is_staff else self.published()
+        """Readers see what is published; an account that may view this kind in the admin
+        (`roles.view_<model>`: editors, translators, reviewers) also sees drafts, as previews.
+        Being staff is not enough: a staff account with no group sees what readers see."""
+        return self if may_preview(user, self.model) else self.published()
 
 
 # The largest version number a database integer holds: a longer number (from an address) is no

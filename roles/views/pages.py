@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from kb.pagecache import store
 from roles.addresses import reverse_permalink
 from roles.models import Quality, Role, RoleVersion, Scenario, Source, Workplace
+from roles.models.querysets import may_preview
 from roles.occupation_codes import role_codes
 from roles.sharing import embeds, og_image, posting_kit
 from roles.sharing.metadata import occupation
@@ -25,7 +26,7 @@ from roles.versions.pinned import version_or_404
 def visible_next(role, user):
     """The role this one leads to, if the reader may see it."""
     step = role.leads_to
-    return step if step and (step.published or user.is_staff) else None
+    return step if step and (step.published or may_preview(user, Role)) else None
 
 
 @require_safe
@@ -70,7 +71,7 @@ class KeptParts:
 
     def __init__(self, request, role: Role, language: str):
         self.request, self.role, self.language = request, role, language
-        self.staff = request.user.is_staff
+        self.staff = may_preview(request.user, Role)
         self._with_content: dict[str, Role] = {}
 
     @functools.cached_property

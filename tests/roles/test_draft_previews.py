@@ -1,0 +1,60 @@
+"""Unpublished roles are previews for those who may view them in the admin, not for every staff
+account: a staff account with no group sees what readers see."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from roles.models import Quality, Role
+
+pytestmark = pytest.mark.django_db
+
+# A draft role's public faces: its page, its card (embed, og image, QR) and oEmbed.
+DRAFT_PAGES = [
+    "/nb/roles/manager/",
+    "/el/roles/manager/",
+    "/embed/roles/manager/",
+    "/nb/roles/manager/og.png",
+    "/oembed?url=http://testserver/nb/roles/manager/",
+]
+
+
+def logged_in(django_user_model, name, *groups):
+    user = django_user_model.objects.create_user(name, f"{name}@example.com", "pw", is_staff=True)
+    user.groups.add(*Group.objects.filter(name__in=groups))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def draft(seeded):
+    Role.objects.filter(key="manager").update(published=False)
+    Quality.objects.filter(slug="patience").update(published=False)
+
+
+@pytest.mark.parametrize("url", DRAFT_PAGES)
+def test_a_staff_account_without_permissions_sees_no_draft(django_user_model, draft, url):
+    bare_staff = logged_in(django_user_model, "sam")
+
+    assert bare_staff.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("url", DRAFT_PAGES)
+def test_a_translator_previews_a_draft(django_user_model, draft, url):
+    translator = logged_in(django_user_model, "eleni", "Translators (el)")
+
+    response = translator.get(url)
+
+    assert response.status_code == 200
+    assert "public" not in response.get("Cache-Control", "")
+
+
+def test_a_draft_quality_and_the_ladder_stay_hidden_from_bare_staff(django_user_model, draft):
+    bare_staff = logged_in(django_user_model, "sam")
+
+    assert bare_staff.get("/nb/qualities/patience/").status_code == 404
+    home = bare_staff.get("/nb/").content.decode()
+    assert "/nb/roles/manager/" not in home
+    agent = bare_staff.get("/nb/roles/agent/").content.decode()
+    assert "/nb/roles/manager/" not in agent  # the agent leads to the (draft) manager
