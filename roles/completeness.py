@@ -17,12 +17,16 @@ NOT_TEXT = {"origin"}
 
 
 def text_fields(model: type[models.Model]) -> list[str]:
-    """The translated text fields of a model, in declaration order (none if it has none)."""
+    """The translated text fields of a model, in declaration order (none if it has none).
+    modeltranslation keeps them in a set, whose order changes from one process to the next."""
     try:
         options = translator.get_options_for_model(model)
     except NotRegistered:
         return []
-    return [name for name in options.fields if name not in NOT_TEXT]
+    return sorted(
+        (name for name in options.fields if name not in NOT_TEXT),
+        key=lambda name: model._meta.get_field(name).creation_counter,
+    )
 
 
 def _empty(column: str) -> Q:
