@@ -187,7 +187,7 @@ class ScenarioRoleInline(RoleScenarioInline):
 
 @admin.register(Role)
 class RoleAdmin(ContentAdmin):
-    list_display = ["title", "key", "level", "leads_to", "published"]
+    list_display = ["title", "key_code", "level", "leads_to", "published"]
     list_filter = ["published", MissingInLanguageFilter]
     search_fields = ["key", *localized("title", "summary", "body")]
     fieldsets = [
@@ -209,7 +209,21 @@ class RoleAdmin(ContentAdmin):
     def get_readonly_fields(self, request, obj=None):
         # The key is in every permalink: set once, never changed.
         readonly = super().get_readonly_fields(request, obj)
-        return [*readonly, "key"] if obj else readonly
+        return [*readonly, "key_code"] if obj else readonly
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return super().get_fieldsets(request, obj)
+        swap = {"key": "key_code"}
+        return [
+            (name, {**options, "fields": [swap.get(f, f) for f in options["fields"]]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
+    @admin.display(description=_("key"), ordering="key")
+    def key_code(self, obj):
+        # The key itself: the field's choices would show its label (the default title).
+        return obj.key
 
     def has_publish_permission(self, request):
         return may_edit_structure(request.user)
