@@ -4,30 +4,14 @@ from django.contrib import admin
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from modeltranslation.utils import build_localized_fieldname
+from django.urls import path
 from reversion.models import Revision
 
 from roles.editorial import translation_status
+from roles.editorial.permissions import may_review
 from roles.editorial.review import STATE_LABELS
+from roles.editorial.review import edit_link as _link
 from roles.languages import language_name
-
-
-def _link(obj, field, code) -> dict:
-    """A text in the dashboard's lists, linked to the form it is edited in, with the language
-    tab open (a role's quality notes are edited on the role)."""
-    opts = obj._meta
-    if admin.site.is_registered(type(obj)):
-        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-        url += f"#tab_id_{build_localized_fieldname(field, code)}"
-    else:
-        url = reverse("admin:roles_role_change", args=[obj.role_id]) + "#role_qualities-group"
-    return {
-        "object": obj,
-        "kind": opts.verbose_name,
-        "field": opts.get_field(field).verbose_name,
-        "url": url,
-    }
 
 
 @permission_required("roles.view_role", raise_exception=True)
@@ -49,6 +33,8 @@ def translation_dashboard(request):
             ],
             "missing": [_link(obj, field, report.language) for obj, field in report.missing],
             "outdated": [_link(obj, field, report.language) for obj, field in report.outdated],
+            "unreviewed": [_link(obj, field, report.language) for obj, field in report.unreviewed],
+            "may_review": may_review(request.user, report.language),
         }
         for report in translation_status.dashboard()
     ]

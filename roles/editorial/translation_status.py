@@ -171,6 +171,7 @@ class LanguageReport:
     counts: dict[str, int]
     missing: list
     outdated: list
+    unreviewed: list
 
     def percent(self, state: str) -> int:
         return round(100 * self.counts.get(state, 0) / self.total) if self.total else 0
@@ -181,13 +182,14 @@ class LanguageReport:
 
 
 def dashboard() -> list[LanguageReport]:
-    """Per language: how many texts are missing, unreviewed, reviewed and outdated, and which."""
+    """Per language: how many texts are missing, unreviewed, reviewed and outdated, and which
+    (in the order of TRANSLATED_MODELS, then of each model's rows and fields)."""
     objects = [obj for model in TRANSLATED_MODELS for obj in model.objects.all()]
     every = statuses(objects)
     reports = []
     for code in languages():
         counts: dict[str, int] = defaultdict(int)
-        missing, outdated = [], []
+        missing, outdated, unreviewed = [], [], []
         for (obj, field, language), status in every.items():
             if language != code:
                 continue
@@ -196,5 +198,9 @@ def dashboard() -> list[LanguageReport]:
                 missing.append((obj, field))
             elif status.state == OUTDATED:
                 outdated.append((obj, field))
-        reports.append(LanguageReport(code, sum(counts.values()), dict(counts), missing, outdated))
+            elif status.state == UNREVIEWED:
+                unreviewed.append((obj, field))
+        reports.append(
+            LanguageReport(code, sum(counts.values()), dict(counts), missing, outdated, unreviewed)
+        )
     return reports
