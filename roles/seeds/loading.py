@@ -292,3 +292,7 @@ class _Loader:
             taken.add(position)
             model.objects.filter(pk=obj.pk).update(order=position)
             self.record(kind, identity).fingerprints["order"] = _fingerprint(position)
+            # The revision keeps the place given, not the parking place the object was saved at.
+            obj.order = position
+            if reversion.is_active():
+                reversion.add_to_revision(obj)
