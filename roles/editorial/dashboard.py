@@ -3,11 +3,13 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
+from django.forms.models import _get_foreign_key
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from reversion.models import Revision
 
 from roles.editorial import translation_status
+from roles.editorial.diffs import describe
 from roles.editorial.permissions import may_review
 from roles.editorial.review import STATE_LABELS
 from roles.editorial.review import edit_link as _link
@@ -48,13 +50,58 @@ def translation_dashboard(request):
 
 @permission_required("roles.view_role", raise_exception=True)
 def recent_changes(request):
-    """Who changed what and when, across the site (every revision, newest first)."""
+    """Who changed what and when, across the site (every revision, newest first): the objects
+    edited, not the inline rows saved with them."""
     revisions = Revision.objects.select_related("user").prefetch_related(
         "version_set__content_type"
     )
     page = Paginator(revisions.order_by("-date_created"), 50).get_page(request.GET.get("page"))
-    context = {**admin.site.each_context(request), "title": "", "page": page}
+    changes = []
+    for revision in page:
+        edited = _edited(list(revision.version_set.all()))
+        changes.append(
+            {
+                "revision": revision,
+                "objects": edited[:3],
+                "more": len(edited) - 3,
+                "comment": describe(revision.comment),
+            }
+        )
+    context = {**admin.site.each_context(request), "title": "", "page": page, "changes": changes}
     return TemplateResponse(request, "admin/roles/recent_changes.html", context)
+
+
+def _edited(versions) -> list[dict]:
+    """The objects of a revision that were edited, leaving out rows saved with an object of the
+    same revision whose form they are edited in (a role's duties...)."""
+    present = {(v.content_type.model_class(), v.object_id) for v in versions}
+    edited = []
+    for version in versions:
+        model = version.content_type.model_class()
+        if model is None or any(
+            (owner, str(version.field_dict.get(attname))) in present
+            for owner, attname in _owners(model)
+        ):
+            continue
+        url = None
+        if admin.site.is_registered(model):
+            opts = model._meta
+            url = reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_history", args=[version.object_id]
+            )
+        edited.append({"kind": model._meta.verbose_name, "name": version.object_repr, "url": url})
+    return edited
+
+
+def _owners(model) -> list[tuple[type, str]]:
+    """The models whose admin forms edit rows of `model` inline, and the row's link to them."""
+    owners = []
+    for owner, model_admin in admin.site._registry.items():
+        for inline in model_admin.inlines:
+            if inline.model is model:
+                fk = _get_foreign_key(owner, model, fk_name=inline.fk_name)
+                owners.append((owner, fk.attname))
+    return owners
 
 
 def urls():
