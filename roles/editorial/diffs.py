@@ -11,9 +11,9 @@ from django.db import models
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import localize
 from django.utils.functional import lazy
-from django.utils.text import capfirst, get_text_list
+from django.utils.text import Truncator, capfirst, get_text_list
 from django.utils.timezone import template_localtime
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from roles.completeness import text_fields
@@ -142,6 +142,11 @@ def with_places(field_dicts: list[dict]) -> list[dict]:
 # Notes of a save, kept as the revision's comment: fields by name, rows by model and name.
 
 
+def row_name(name: str) -> str:
+    """A row as a history names it: its text, cut short."""
+    return Truncator(name).chars(60)
+
+
 def note_fields(model: type[models.Model], names) -> list[str]:
     return [name for name in names if name not in TIMESTAMPS and name != "edit_token"]
 
@@ -158,9 +163,25 @@ def describe(comment: str) -> str:
         return comment
     if not isinstance(notes, list):
         return comment
-    return " ".join(
-        filter(None, (_describe_note(note) for note in notes if isinstance(note, dict)))
-    )
+    return " ".join(filter(None, map(_describe_note, _grouped(notes))))
+
+
+def _grouped(notes: list) -> list[dict]:
+    """Rows changed alike, told once ("Changed Order for 8 duties.")."""
+    grouped, alike = [], {}
+    for note in notes:
+        if not isinstance(note, dict):
+            continue
+        detail = note.get("changed")
+        if isinstance(detail, dict) and "object" in detail:
+            key = (detail.get("model"), tuple(detail.get("fields", [])))
+            if key in alike:
+                alike[key]["count"] = alike[key].get("count", 1) + 1
+                continue
+            alike[key] = detail = {**detail}
+            note = {"changed": detail}
+        grouped.append(note)
+    return grouped
 
 
 def _model(label) -> type[models.Model] | None:
@@ -204,6 +225,12 @@ def _describe_change(action: str, detail: dict) -> str:
         return gettext("Added {name} “{object}”.").format(**what)
     if action == "deleted":
         return gettext("Deleted {name} “{object}”.").format(**what)
+    if detail.get("count", 1) > 1 and model:
+        return ngettext(
+            "Changed %(fields)s for %(count)d %(name)s.",
+            "Changed %(fields)s for %(count)d %(name)s.",
+            detail["count"],
+        ) % {**what, "count": detail["count"], "name": model._meta.verbose_name_plural}
     return gettext("Changed {fields} for {name} “{object}”.").format(**what)
 
 

@@ -16,6 +16,8 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.forms.models import _get_foreign_key
 from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext_lazy as _
 from reversion import is_active, set_comment
 from reversion.models import Version
@@ -25,6 +27,7 @@ from roles.editorial.diffs import (
     field_changes,
     log_text,
     note_fields,
+    row_name,
     state,
     with_places,
 )
@@ -112,7 +115,7 @@ class HistoryMixin:
                 for change in field_changes(
                     model, older.field_dict if older else {}, row.field_dict
                 ):
-                    changes[revision_id].append({**change, "row": row.object_repr[:60]})
+                    changes[revision_id].append({**change, "row": row_name(row.object_repr)})
         return changes
 
     def _previous_versions(self, rows: list[Version], object_id) -> dict[int, Version]:
@@ -208,7 +211,7 @@ class HistoryMixin:
         ):
             old = rows_before.get((model, pk), (name, {}))[1]
             for change in field_changes(model, old, values):
-                diff.append({**change, "row": name[:60], "model": model})
+                diff.append({**change, "row": row_name(name), "model": model})
         return diff
 
     # What a save changed, noted with field names: the log and the history show it in the
@@ -246,7 +249,19 @@ class HistoryMixin:
                 set_comment(json.dumps(request.kb_notes, cls=DjangoJSONEncoder))
 
     def response_change(self, request, obj):
-        if self.saved_nothing(request):
+        restore = getattr(request, "kb_restore", None)
+        if restore:
+            self.message_user(
+                request,
+                _("“%(object)s” is restored to the version saved on %(date)s.")
+                % {
+                    "object": obj,
+                    "date": localize(template_localtime(restore["version"].revision.date_created)),
+                },
+                messages.SUCCESS,
+            )
+            request.kb_quiet = True  # instead of "was changed successfully"
+        elif self.saved_nothing(request):
             request.kb_quiet = True  # not "was changed successfully"
             if not getattr(request, "kb_told", False):
                 self.message_user(

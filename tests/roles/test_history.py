@@ -139,6 +139,21 @@ def test_restoring_a_version_from_before_a_reorder_restores_the_order(editor_cli
     assert str(field_label(Duty, "order")) in entry.get_change_message()  # in the saver's nb
 
 
+def test_a_restore_says_it_restored_and_its_history_entry_says_what_changed(editor_client, agent):
+    reversed_places(editor_client, agent)
+    url = role_url(agent, "revision", oldest(agent).pk)
+    data = form_data(editor_client.get(url).content.decode(), "role_form")
+
+    response = editor_client.post(url, data, follow=True)
+
+    said = [str(m) for m in response.context["messages"]]
+    assert len(said) == 1 and str(agent) in said[0], said
+    history = editor_client.get(role_url(agent, "history"), HTTP_ACCEPT_LANGUAGE="da")
+    with translation.override("da"):
+        comment = history.context["changes"][0]["comment"]
+        assert "Rækkefølge" in comment and "8 " in comment, comment
+
+
 def test_the_restore_page_shows_what_it_will_change_before_anything_is_saved(editor_client, agent):
     title = agent.title_el
     data = form_data(editor_client.get(role_url(agent)).content.decode(), "role_form")
