@@ -21,9 +21,13 @@ class UnixLineEnds:
     saved, and in every query that writes it (update(), bulk_create(), bulk_update())."""
 
     def pre_save(self, model_instance, add):
-        value = unix_line_ends(super().pre_save(model_instance, add))
-        setattr(model_instance, self.attname, value)
-        return value
+        value = super().pre_save(model_instance, add)
+        clean = unix_line_ends(value)
+        if clean is not value:
+            # Only then: for a translated field's own column, modeltranslation's setter writes
+            # the active language's column, which must not take a fallback's value.
+            setattr(model_instance, self.attname, clean)
+        return clean
 
     def get_prep_value(self, value):
         return unix_line_ends(super().get_prep_value(value))
