@@ -279,8 +279,8 @@ SEEDS_DIR = BASE_DIR / "seeds"
 # Translators' files uploaded in admin (roles/editorial/file_views.py): a larger file, or one with
 # more entries, is refused before it is parsed, so that no import holds a worker for long. An
 # upload waits for its confirm step in the database for TRANSLATION_UPLOAD_MINUTES.
-TRANSLATION_FILE_MAX_BYTES = envint("TRANSLATION_FILE_MAX_KB", 2048) * 1024
-TRANSLATION_FILE_MAX_ENTRIES = envint("TRANSLATION_FILE_MAX_ENTRIES", 5000)
+TRANSLATION_FILE_MAX_BYTES = envint("TRANSLATION_FILE_MAX_KB", 1024) * 1024
+TRANSLATION_FILE_MAX_ENTRIES = envint("TRANSLATION_FILE_MAX_ENTRIES", 1000)
 TRANSLATION_UPLOAD_SECONDS = envint("TRANSLATION_UPLOAD_MINUTES", 60) * 60
 
 LOGGING = {

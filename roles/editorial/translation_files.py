@@ -13,6 +13,7 @@ import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
@@ -297,12 +298,15 @@ def _check_entries(parsed: ParsedFile, report: ImportReport, objects: dict) -> N
 
 
 def _apply(changes, confirmed, language, objects, user) -> None:
-    """Write the changes, each object once, and record the texts as unreviewed."""
+    """Write the changes: one bulk update per kind of object and set of columns, each object added
+    to the revision once (its many-to-many links read in one query per kind), and record the texts
+    as unreviewed."""
     by_object: dict[str, list[str]] = defaultdict(list)
     for change in changes:
         obj = objects[change.identifier]
         setattr(obj, build_localized_fieldname(change.field, language), change.new)
         by_object[change.identifier].append(change.field)
+    groups: dict[tuple, list[models.Model]] = defaultdict(list)
     for identifier, names in by_object.items():
         obj = objects[identifier]
         columns = [build_localized_fieldname(name, language) for name in names]
@@ -312,9 +316,24 @@ def _apply(changes, confirmed, language, objects, user) -> None:
             setattr(obj, origin, Origin.TEAM)
             columns.append(origin)
         # updated_at moves too: admin forms opened before the import then refuse to overwrite it.
-        auto = [f.name for f in obj._meta.concrete_fields if getattr(f, "auto_now", False)]
-        obj.save(update_fields=columns + auto)
-        translation_status.record_written(obj, [(name, language) for name in names], user=user)
+        for auto in obj._meta.concrete_fields:
+            if getattr(auto, "auto_now", False):
+                auto.pre_save(obj, add=False)
+                columns.append(auto.name)
+        groups[(type(obj), tuple(sorted(columns)))].append(obj)
+    # The parts before the wholes (duties before their role): a role's revision follows its
+    # duties, and finds those already added instead of reading and serializing them again.
+    order = translation_status.TRANSLATED_MODELS
+    for model, columns in sorted(groups, key=lambda key: -order.index(key[0])):
+        group = groups[(model, columns)]
+        model.objects.bulk_update(group, columns)
+        prefetch_related_objects(group, *[f.name for f in model._meta.many_to_many])
+        for obj in group:
+            reversion.add_to_revision(obj)
+    for identifier, names in by_object.items():
+        translation_status.record_written(
+            objects[identifier], [(name, language) for name in names], user=user
+        )
     for context in confirmed:
         identifier, _sep, name = context.rpartition(":")
         translation_status.record_written(objects[identifier], [(name, language)], user=user)

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils import timezone, translation
-from reversion.models import Revision
+from reversion.models import Revision, Version
 
 from roles.editorial import file_formats, file_views, translation_status
 from roles.editorial.file_views import UploadForm
@@ -163,6 +163,8 @@ def test_an_xliff_file_translated_in_a_cat_tool_is_applied_as_a_po_file_would_be
     agent.refresh_from_db()
     assert agent.title_el == "Νέος τίτλος\nσε δύο γραμμές"
     assert agent.origin_el == "team"
+    revision = Version.objects.get_for_object(agent).first().revision
+    assert revision.comment == "Imported el translations from an XLIFF file."
     assert translation_status.status_of(agent, "title", "el") == "unreviewed"
     assert translation_status.status_of(agent, "summary", "el") == "reviewed"
 
@@ -353,7 +355,7 @@ def test_the_file_of_the_report_is_refused_without_being_parsed(editor_client, s
 
     assert pofile.call_count == 0
     assert shown(response) == refusal(text)
-    assert "The file has 127000 entries: at most 5000" in refusal_in_english(text)
+    assert "The file has 127000 entries: at most 1000" in refusal_in_english(text)
 
 
 def test_the_limits_are_shown_on_the_upload_page(editor_client, seeded):
@@ -361,7 +363,7 @@ def test_the_limits_are_shown_on_the_upload_page(editor_client, seeded):
 
     assert in_admin_language(lambda: UploadForm().fields["file"].help_text) in page
     help_text = UploadForm().fields["file"].help_text
-    assert re.search(r"at most 2[.,]0\xa0MB and 5000 entries", help_text)
+    assert re.search(r"at most 1[.,]0\xa0MB and 1000 entries", help_text)
 
 
 # Each file parsed once
