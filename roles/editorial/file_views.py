@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -88,7 +89,9 @@ def _page(request, template: str, title: str, status: int = 200, **context) -> H
     return render(request, f"admin/translation_files/{template}", context, status=status)
 
 
+# The files hold every text, drafts too: for the accounts that may view the content in admin.
 @staff_member_required
+@permission_required("roles.view_role", raise_exception=True)
 @require_http_methods(["GET", "HEAD"])
 def export_view(request) -> HttpResponse:
     form = ExportForm(request.GET if "language" in request.GET else None)
@@ -103,6 +106,7 @@ def export_view(request) -> HttpResponse:
 
 
 @staff_member_required
+@permission_required("roles.view_role", raise_exception=True)
 @require_http_methods(["GET", "HEAD", "POST"])
 def import_view(request) -> HttpResponse:
     """Upload → preview (a dry run) → confirm (checked again, then applied)."""

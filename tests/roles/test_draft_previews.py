@@ -58,3 +58,25 @@ def test_a_draft_quality_and_the_ladder_stay_hidden_from_bare_staff(django_user_
     assert "/nb/roles/manager/" not in home
     agent = bare_staff.get("/nb/roles/agent/").content.decode()
     assert "/nb/roles/manager/" not in agent  # the agent leads to the (draft) manager
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/translation-files/export/", "/admin/translation-files/import/"]
+)
+def test_the_translators_files_are_not_for_bare_staff(django_user_model, draft, url):
+    bare_staff = logged_in(django_user_model, "sam")
+
+    assert bare_staff.get(url, {"language": "el", "format": "po"}).status_code == 403
+    assert "translation-files" not in bare_staff.get("/admin/").content.decode()
+
+
+def test_a_translator_exports_every_text_drafts_included(django_user_model, draft):
+    translator = logged_in(django_user_model, "eleni", "Translators (el)")
+
+    response = translator.get(
+        "/admin/translation-files/export/", {"language": "el", "format": "po"}
+    )
+
+    assert response.status_code == 200
+    manager = Role.objects.get(key="manager")
+    assert manager.title_nb in response.content.decode()
