@@ -15,6 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.forms.models import _get_foreign_key
+from django.http import Http404
 from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.timezone import template_localtime
@@ -155,6 +156,8 @@ class HistoryMixin:
             and all(may_translate(request.user, c) for c in languages())
         ):
             raise PermissionDenied  # a restore may touch every field and language
+        if version.content_type_id != ContentType.objects.get_for_model(self.model).pk:
+            raise Http404  # another model's version with the same id
         diff = []
 
         def restore(delete=False):
