@@ -330,13 +330,14 @@ def _apply(changes, confirmed, language, objects, user) -> None:
         prefetch_related_objects(group, *[f.name for f in model._meta.many_to_many])
         for obj in group:
             reversion.add_to_revision(obj)
-    for identifier, names in by_object.items():
-        translation_status.record_written(
-            objects[identifier], [(name, language) for name in names], user=user
-        )
+    written = [
+        (objects[identifier], [(name, language) for name in names])
+        for identifier, names in by_object.items()
+    ]
     for context in confirmed:
         identifier, _sep, name = context.rpartition(":")
-        translation_status.record_written(objects[identifier], [(name, language)], user=user)
+        written.append((objects[identifier], [(name, language)]))
+    translation_status.record_written_many(written, user=user)
 
 
 def import_entries(parsed: ParsedFile, *, dry_run: bool, user=None) -> ImportReport:

@@ -91,42 +91,60 @@ def status_of(obj: models.Model, field: str, language: str) -> str:
 def record_written(obj: models.Model, texts: Iterable[tuple[str, str]], *, user=None) -> None:
     """Texts (field, language) of `obj` were written or changed: they are unreviewed, made
     against the current source text."""
-    _record(obj, texts, state=TextStatus.State.UNREVIEWED, user=user)
+    record_written_many([(obj, texts)], user=user)
+
+
+@transaction.atomic
+def record_written_many(written: Iterable[tuple[models.Model, Iterable]], *, user=None) -> None:
+    """record_written() for many objects at once (an import): a few queries in all."""
+    _record(written, state=TextStatus.State.UNREVIEWED, user=user)
 
 
 @transaction.atomic
 def mark_reviewed(obj: models.Model, language: str, *, user=None, fields=None) -> int:
     """Mark the non-empty texts of `obj` in `language` reviewed; return how many."""
     fields = [f for f in (fields or text_fields(type(obj))) if value(obj, f, language)]
-    _record(obj, [(f, language) for f in fields], state=TextStatus.State.REVIEWED, user=user)
+    _record([(obj, [(f, language) for f in fields])], state=TextStatus.State.REVIEWED, user=user)
     return len(fields)
 
 
-def _record(obj, texts, *, state, user) -> None:
-    texts = list(texts)
-    if not texts:
+def _record(written, *, state, user) -> None:
+    written = [(obj, list(texts)) for obj, texts in written]
+    written = [(obj, texts) for obj, texts in written if texts]
+    if not written:
         return
-    kind = ContentType.objects.get_for_model(obj)
+    kinds = ContentType.objects.get_for_models(*{type(obj) for obj, _texts in written})
     changed_by = user if user is not None and user.is_authenticated else None
+    pks = defaultdict(set)
+    for obj, _texts in written:
+        pks[kinds[type(obj)]].add(obj.pk)
     existing = {
-        (row.field, row.language): row
-        for row in TextStatus.objects.filter(content_type=kind, object_id=obj.pk)
+        (row.content_type_id, row.object_id, row.field, row.language): row
+        for kind, ids in pks.items()
+        for row in TextStatus.objects.filter(content_type=kind, object_id__in=ids)
     }
     new, updated = [], []
-    for field, language in texts:
-        source = fingerprint(value(obj, field, settings.LANGUAGE_CODE))
-        row = existing.get((field, language))
-        if row is None:
-            row = TextStatus(content_type=kind, object_id=obj.pk, field=field, language=language)
-            new.append(row)
-        else:
-            updated.append(row)
-        row.state, row.source_fingerprint, row.changed_by = state, source, changed_by
-        row.text_fingerprint = fingerprint(value(obj, field, language))
-        row.changed_at = timezone.now()
-    TextStatus.objects.bulk_create(new)
+    now = timezone.now()
+    for obj, texts in written:
+        kind = kinds[type(obj)]
+        for field, language in texts:
+            row = existing.get((kind.pk, obj.pk, field, language))
+            if row is None:
+                row = TextStatus(
+                    content_type=kind, object_id=obj.pk, field=field, language=language
+                )
+                existing[kind.pk, obj.pk, field, language] = row
+                new.append(row)
+            elif row not in updated:
+                updated.append(row)
+            row.state, row.changed_by, row.changed_at = state, changed_by, now
+            row.source_fingerprint = fingerprint(value(obj, field, settings.LANGUAGE_CODE))
+            row.text_fingerprint = fingerprint(value(obj, field, language))
+    TextStatus.objects.bulk_create(new, batch_size=500)
     TextStatus.objects.bulk_update(
-        updated, ["state", "source_fingerprint", "text_fingerprint", "changed_by", "changed_at"]
+        updated,
+        ["state", "source_fingerprint", "text_fingerprint", "changed_by", "changed_at"],
+        batch_size=500,
     )
 
 

