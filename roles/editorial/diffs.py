@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from roles.completeness import text_fields
 from roles.models.content import PARKING
+from roles.texts import unix_line_ends
 
 # Set by the database on every save: no editor changes them.
 TIMESTAMPS = {"created_at", "updated_at"}
@@ -82,10 +83,11 @@ def _list(value) -> list:
 
 
 def comparable(value):
-    """Values as stored and as read compare equal: many-to-many ids in any order, None as ""."""
+    """Values as stored and as read compare equal: many-to-many ids in any order, None as "",
+    texts whatever their line ends (revisions from before 0014 hold a browser's CR LF)."""
     if isinstance(value, list | tuple | set):
         return sorted(str(item) for item in value)
-    return "" if value is None else value
+    return "" if value is None else unix_line_ends(value)
 
 
 def untranslated(model: type[models.Model]) -> set[str]:

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
+from roles.editorial import diffs
 from roles.models import Duty, Role, RoleVersion, VersionText
 from roles.versions import pinned, publishing
 from tests.helpers import form_data
@@ -150,3 +151,13 @@ def test_comparing_versions_ignores_line_ends(seeded):
     assert crlf != content
 
     assert pinned.changes(crlf, content, {**store, **crlf_store}) == []
+
+
+def test_the_history_ignores_line_ends_of_older_revisions(seeded):
+    agent = Role.objects.get(key="agent")
+    saved_before = {"body_nb": agent.body_nb.replace("\n", "\r\n"), "title_nb": "Agent"}
+    saved_now = {"body_nb": agent.body_nb, "title_nb": "Kundeserviceagent"}
+
+    changes = diffs.field_changes(Role, saved_before, saved_now)
+
+    assert [change["new"] for change in changes] == ["Kundeserviceagent"]
