@@ -17,6 +17,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from roles.completeness import text_fields
+from roles.languages import language_name
 from roles.models.content import PARKING
 from roles.texts import unix_line_ends
 
@@ -199,6 +200,14 @@ def _describe_note(note: dict) -> str:
         return gettext("Restored the version saved on %(date)s.") % {
             "date": localize(template_localtime(when)) if when else "?"
         }
+    if "imported" in note:
+        detail = note["imported"]
+        message = (
+            gettext("Imported the %(language)s translations from an XLIFF file.")
+            if detail.get("format") == "xliff"
+            else gettext("Imported the %(language)s translations from a PO file.")
+        )
+        return message % {"language": language_name(str(detail.get("language", "")))}
     if "published" in note:
         return gettext("Published version %(number)s.") % {"number": note["published"]["number"]}
     for action in ("added", "changed", "deleted"):

@@ -3,6 +3,7 @@ from either (read by file_formats). An import changes all or nothing: any error 
 unknown identifier or field, changed source text, a text the database would refuse) changes
 nothing. Imported texts are unreviewed."""
 
+import json
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -352,8 +353,9 @@ def import_entries(parsed: ParsedFile, *, dry_run: bool, user=None) -> ImportRep
             with reversion.create_revision(atomic=False):
                 if user is not None and user.is_authenticated:
                     reversion.set_user(user)
-                kind = "an XLIFF" if parsed.format == "xliff" else "a PO"
-                reversion.set_comment(f"Imported {language} translations from {kind} file.")
+                # A note the history tells in each reader's language (roles.editorial.diffs).
+                note = {"imported": {"language": language, "format": parsed.format}}
+                reversion.set_comment(json.dumps([note]))
                 _apply(report.changes, report.confirmed, language, objects, user)
     return report
 

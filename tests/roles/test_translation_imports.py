@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from reversion.models import Revision, Version
 
 from roles.editorial import file_formats, file_views, translation_status
+from roles.editorial.diffs import describe
 from roles.editorial.file_views import UploadForm
 from roles.editorial.translation_files import (
     TranslationFileError,
@@ -164,7 +165,8 @@ def test_an_xliff_file_translated_in_a_cat_tool_is_applied_as_a_po_file_would_be
     assert agent.title_el == "Νέος τίτλος\nσε δύο γραμμές"
     assert agent.origin_el == "team"
     revision = Version.objects.get_for_object(agent).first().revision
-    assert revision.comment == "Imported el translations from an XLIFF file."
+    with translation.override("en"):
+        assert describe(revision.comment) == "Imported the Greek translations from an XLIFF file."
     assert translation_status.status_of(agent, "title", "el") == "unreviewed"
     assert translation_status.status_of(agent, "summary", "el") == "reviewed"
 
