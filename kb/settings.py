@@ -133,7 +133,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.sitemaps",
     "reversion",
-    "axes",
+    "kb.http.axes_app.AxesConfig",  # django-axes, named in the admin's language
     "csp",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
