@@ -3,10 +3,11 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminTextareaWidget
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
@@ -80,6 +81,17 @@ def language_column(code: str, name):
     return column
 
 
+@admin.display(description=_("Translations"))
+def translations_column(obj):
+    """One list column for every language, a line each: three columns did not fit a laptop."""
+    return format_html_join(
+        "",
+        '<span class="kb-language-state"><span aria-hidden="true">{}</span>'
+        '<span class="visually-hidden">{}:</span> {}</span>',
+        ((code, name, language_column(code, name)(obj)) for code, name in settings.LANGUAGES),
+    )
+
+
 class MissingInLanguageFilter(admin.SimpleListFilter):
     title = _("missing in")
     parameter_name = "missing_in"
@@ -101,12 +113,11 @@ class ContentAdmin(EditorialAdminMixin, VersionAdmin, TabbedTranslationAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     class Media:
-        css = {"all": ["admin/kb-admin.css"]}
+        # kb-admin.css and kb-admin.js (the language switch) come with every admin page.
         js = ["admin/kb-status-tabs.js"]
 
     def get_list_display(self, request):
-        columns = [language_column(code, name) for code, name in settings.LANGUAGES]
-        return [*super().get_list_display(request), *columns]
+        return [*super().get_list_display(request), translations_column]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -147,13 +158,26 @@ class OrderedInlineFormSet(BaseInlineFormSet):
         return super().save(commit)
 
 
+# A duty or a role's note is a sentence or two: three lines to write it in, not ten.
+SHORT_TEXTS = {models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})}}
+
+
 class DutyInline(EditorialInlineMixin, TranslationStackedInline):
     model = Duty
     formset = OrderedInlineFormSet
     extra = 0
-    fields = ["order", "key", "text", "origin", "sources", "edit_token"]
+    # A new duty gets the next place and a key from its text (static/admin/kb-admin.js); the
+    # source articles are folded away: eight pickers made the role's form very long.
+    fieldsets = [
+        (None, {"fields": ["order", "key", "text", "origin", "edit_token"]}),
+        (_("Source articles"), {"classes": ["collapse"], "fields": ["sources"]}),
+    ]
     filter_horizontal = ["sources"]
     ordering = ["order"]
+    formfield_overrides = SHORT_TEXTS
+
+    class Media:
+        js = ["admin/js/urlify.js"]
 
 
 class RoleQualityInline(EditorialInlineMixin, TranslationStackedInline):
@@ -162,6 +186,7 @@ class RoleQualityInline(EditorialInlineMixin, TranslationStackedInline):
     extra = 0
     fields = ["order", "quality", "note", "origin", "edit_token"]
     ordering = ["order"]
+    formfield_overrides = SHORT_TEXTS
 
 
 class QualityRoleInline(RoleQualityInline):
@@ -197,7 +222,10 @@ class RoleAdmin(ContentAdmin):
             _("Workplaces and occupation codes"),
             {"fields": ["workplaces", "isco08", "esco_uri", "onet_soc"]},
         ),
-        (_("Where the texts come from"), {"fields": ["origin", "sources"]}),
+        (
+            _("Where the texts come from"),
+            {"classes": ["collapse"], "fields": ["origin", "sources"]},
+        ),
         (_("History"), {"fields": ["created_at", "updated_at"]}),
     ]
     filter_horizontal = ["workplaces", "sources"]
