@@ -92,7 +92,8 @@ def comparable(value):
 
 
 def untranslated(model: type[models.Model]) -> set[str]:
-    """The shadow columns of translated fields (`body` beside `body_nb`…), never shown."""
+    """The shadow columns of translated fields (`body` beside its per-language columns), never
+    shown."""
     names = set(text_fields(model))
     try:
         model._meta.get_field("origin_" + settings.LANGUAGE_CODE)

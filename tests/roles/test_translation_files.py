@@ -83,9 +83,12 @@ def missing_duty(seeded):
 
 @pytest.fixture
 def translator_client(client, django_user_model):
-    """A staff user who may translate Greek only."""
+    """A staff user who may see the content and translate Greek only."""
     user = django_user_model.objects.create_user("eleni", "eleni@example.com", "pw", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="translate_el"))
+    user.user_permissions.add(
+        Permission.objects.get(codename="translate_el"),
+        Permission.objects.get(codename="view_role"),
+    )
     client.force_login(user)
     return client
 
