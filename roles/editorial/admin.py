@@ -8,8 +8,8 @@ from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 from modeltranslation.utils import build_localized_fieldname
 from reversion.admin import VersionAdmin
@@ -272,16 +272,23 @@ class RoleAdmin(ContentAdmin):
         if not self.has_publish_permission(request):
             self.message_user(request, _("You may not publish roles."), messages.ERROR)
             return
-        self._publish(request, role, shown_again="published" in form.changed_data)
+        saved = form.has_changed() or any(formset.has_changed() for formset in formsets)
+        self._publish(request, role, shown_again="published" in form.changed_data, saved=saved)
 
-    def _publish(self, request, role, *, shown_again: bool) -> None:
+    def _publish(self, request, role, *, shown_again: bool, saved: bool = False) -> None:
         try:
             version = publishing.publish(role, user=request.user)
         except publishing.NothingToPublish as unchanged:
+            # One message: with nothing saved, the save's own message is left out (HistoryMixin).
             if shown_again:
                 message = _(
                     "“%(role)s” is published again, as version %(number)d: it reads exactly as "
                     "that version."
+                )
+            elif saved:
+                message = _(
+                    "Your changes to “%(role)s” are saved. Readers see no difference, so no new "
+                    "version was published: the role still reads as version %(number)d."
                 )
             else:
                 message = _("“%(role)s” reads exactly as version %(number)d: no new version.")
@@ -289,7 +296,7 @@ class RoleAdmin(ContentAdmin):
                 request, message % {"role": role, "number": unchanged.version.number}, messages.INFO
             )
             return
-        self.log_change(request, role, f"Published version {version.number}")
+        self.log_note(request, role, {"published": {"number": version.number}})
         self.message_user(
             request,
             _("Published version %(number)d of “%(role)s”.")
@@ -452,7 +459,8 @@ class RoleVersionAdmin(admin.ModelAdmin):
             for version in versions:
                 publishing.withdraw(version, user=request.user, reason=form.cleaned_data["reason"])
                 self.log_change(
-                    request, version, f"Withdrawn: {form.cleaned_data['reason'].strip()}"
+                    request, version, gettext("Withdrawn: %(reason)s")
+                    % {"reason": form.cleaned_data["reason"].strip()}
                 )
             self.message_user(
                 request,

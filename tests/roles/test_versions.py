@@ -8,6 +8,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.utils import translation
+from django.utils.translation import gettext
 
 from roles.models import (
     Duty,
@@ -312,7 +313,9 @@ def test_save_and_publish_in_admin_stores_a_new_version(editor_client, seeded):
     assert response.status_code == 200
     version = RoleVersion.objects.of("agent").get(number=2)
     assert version.published_by.username == "alice"
-    assert LogEntry.objects.filter(change_message="Published version 2").exists()
+    with translation.override("nb"):
+        published = gettext("Published version %(number)s.") % {"number": 2}
+    assert LogEntry.objects.filter(change_message=published).exists()
     assert (
         "Kundeserviceagent i 2027"
         in VersionText.objects.get(digest=version.content["title"]["nb"]).text
@@ -357,7 +360,9 @@ def test_withdrawing_in_admin_asks_why_and_logs_it(editor_client, seeded):
 
     version.refresh_from_db()
     assert version.withdrawn and version.withdrawn_by.username == "alice"
-    assert LogEntry.objects.filter(change_message="Withdrawn: Stillingen er endret.").exists()
+    # Logged in the editor's admin language, with their reason as they wrote it.
+    logged = gettext("Withdrawn: %(reason)s") % {"reason": "Stillingen er endret."}
+    assert LogEntry.objects.filter(change_message=logged).exists()
     assert editor_client.get(f"{changelist}{version.pk}/change/").status_code == 200
     assert editor_client.get(f"{changelist}{version.pk}/delete/").status_code == 403
 
