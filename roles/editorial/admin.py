@@ -459,8 +459,10 @@ class RoleVersionAdmin(admin.ModelAdmin):
             for version in versions:
                 publishing.withdraw(version, user=request.user, reason=form.cleaned_data["reason"])
                 self.log_change(
-                    request, version, gettext("Withdrawn: %(reason)s")
-                    % {"reason": form.cleaned_data["reason"].strip()}
+                    request,
+                    version,
+                    gettext("Withdrawn: %(reason)s")
+                    % {"reason": form.cleaned_data["reason"].strip()},
                 )
             self.message_user(
                 request,
