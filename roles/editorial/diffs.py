@@ -59,7 +59,8 @@ def shown(model: type[models.Model], name: str, value):
         return value
     if value is None or value == "" or value == []:
         return ""
-    if field.choices:
+    if field.choices and not isinstance(field, models.SlugField):
+        # A key (a slug, in permalinks) is shown as it is: its choice's label is a role's title.
         return dict(field.flatchoices).get(value, value)
     if isinstance(field, models.BooleanField):
         return gettext("Yes") if value else gettext("No")
@@ -105,7 +106,7 @@ def untranslated(model: type[models.Model]) -> set[str]:
 def field_changes(model: type[models.Model], before: dict, after: dict) -> list[dict]:
     """What changed between two saved states of an object: per field and language, each named
     by its label and with its values as the admin shows them."""
-    hidden = TIMESTAMPS | untranslated(model)
+    hidden = TIMESTAMPS | untranslated(model) | {model._meta.pk.attname}
     rows = []
     for name in after:
         if name in hidden:

@@ -11,9 +11,10 @@ from django.utils import translation
 from django.utils.translation import gettext
 from reversion.models import Revision, Version
 
+from roles.editorial import diffs
 from roles.editorial.diffs import field_label
 from roles.models import Duty, Role, RoleQuality, RoleScenario, RoleVersion
-from roles.models.content import PARKING
+from roles.models.content import PARKING, Origin
 from roles.seeds.loading import load_seeds
 from tests.helpers import form_data
 
@@ -324,3 +325,14 @@ def test_a_restore_of_an_unknown_version_is_a_404_not_a_500(editor_client, agent
     assert editor_client.get(role_url(agent, "revision", duty.pk)).status_code == 404
     assert editor_client.post(role_url(agent, "revision", duty.pk), {}).status_code == 404
     assert orders(agent) == before
+
+
+def test_the_history_shows_a_roles_key_as_it_is_and_not_its_id(editor_client, seeded):
+    agent = Role.objects.get(key="agent")
+
+    changes = diffs.field_changes(Role, {}, {"id": agent.pk, "key": "agent", "origin_nb": "team"})
+
+    assert [(str(change["field"]), change["new"]) for change in changes] == [
+        (str(diffs.field_label(Role, "key")), "agent"),
+        (str(diffs.field_label(Role, "origin_nb")), str(Origin.TEAM.label)),
+    ]
