@@ -183,7 +183,7 @@ class Source(Tracked, models.Model):
     file = models.CharField(
         _("file"), max_length=200, help_text=_("Path of the article below the seeds folder.")
     )
-    original_title = models.CharField(
+    original_title = UnixCharField(
         _("original title"),
         max_length=300,
         help_text=_("The title as it stands in the article, errors and all."),

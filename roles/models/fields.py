@@ -4,6 +4,7 @@ then changes nothing, and no comparison sees a line-end-only difference."""
 
 from django import forms
 from django.db import models
+from modeltranslation.fields import TranslationFieldDescriptor
 
 from roles.texts import unix_line_ends
 
@@ -23,9 +24,13 @@ class UnixLineEnds:
     def pre_save(self, model_instance, add):
         value = super().pre_save(model_instance, add)
         clean = unix_line_ends(value)
-        if clean is not value:
-            # Only then: for a translated field's own column, modeltranslation's setter writes
-            # the active language's column, which must not take a fallback's value.
+        # Not through a translated field's own name (`career`): modeltranslation reads it along
+        # the fallback chain and writes the active language's column, which would take another
+        # language's text. Its per-language columns are cleaned on their own.
+        translated = isinstance(
+            getattr(type(model_instance), self.attname, None), TranslationFieldDescriptor
+        )
+        if clean is not value and not translated:
             setattr(model_instance, self.attname, clean)
         return clean
 

@@ -10,9 +10,10 @@ from django.contrib.admin.models import LogEntry
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
+from django.utils import translation
 
 from roles.editorial import diffs
-from roles.models import Duty, Role, RoleVersion, VersionText
+from roles.models import Duty, Role, RoleVersion, Source, VersionText
 from roles.versions import pinned, publishing
 from tests.helpers import form_data
 
@@ -161,3 +162,31 @@ def test_the_history_ignores_line_ends_of_older_revisions(seeded):
     changes = diffs.field_changes(Role, saved_before, saved_now)
 
     assert [change["new"] for change in changes] == ["Kundeserviceagent"]
+
+
+def test_saving_in_another_language_never_copies_a_fallback(seeded):
+    """A text with CR LF in the default language, none in Greek: saving while Greek is active
+    cleans the Bokmål text and leaves the Greek one empty (no fallback copied into it)."""
+    agent = Role.objects.get(key="agent")
+    Role.objects.filter(pk=agent.pk).update(career_el="")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Role._meta.db_table} SET career_nb = %s WHERE id = %s",
+            ["Først agent.\r\nSå leder.", agent.pk],
+        )
+    with translation.override("el"):
+        agent = Role.objects.get(pk=agent.pk)
+        agent.save()
+
+    agent.refresh_from_db()
+    assert agent.career_nb == "Først agent.\nSå leder."
+    assert agent.career_el == ""
+
+
+def test_a_source_articles_original_title_is_cleaned_too(seeded):
+    source = Source.objects.first()
+    source.original_title = "Kundeservice\r\nagent"
+    source.save()
+
+    source.refresh_from_db()
+    assert source.original_title == "Kundeservice\nagent"
