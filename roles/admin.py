@@ -1,6 +1,8 @@
-"""The admin's registrations live with the editorial workflow: roles/editorial/admin.py."""
+"""The admin's registrations live with the editorial workflow: roles/editorial/admin.py (the
+content) and versions_admin.py (published versions)."""
 
-import roles.editorial.admin  # noqa: F401 (registers the models with the admin site)
+import roles.editorial.admin
+import roles.editorial.versions_admin  # noqa: F401
 from roles.editorial.groups import show_translated_names
 
 show_translated_names()

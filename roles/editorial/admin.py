@@ -1,37 +1,37 @@
 """The editors' admin: every text in language tabs, and per-language completeness at a glance."""
 
-from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AdminTextareaWidget
 from django.db import models
-from django.forms.models import BaseInlineFormSet
-from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
+from django.utils.translation import ngettext
+from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 from reversion.admin import VersionAdmin
 
 from roles.completeness import missing_fields
 from roles.editorial import translation_status
+from roles.editorial.inlines import (
+    DutyInline,
+    QualityRoleInline,
+    RoleQualityInline,
+    RoleScenarioInline,
+    ScenarioRoleInline,
+)
 from roles.editorial.permissions import may_edit_structure
-from roles.editorial.workflow import EditorialAdminMixin, EditorialInlineMixin
+from roles.editorial.workflow import EditorialAdminMixin
 from roles.languages import languages
 from roles.models import (
     Duty,
     Quality,
     Role,
-    RoleQuality,
-    RoleScenario,
     RoleVersion,
     Scenario,
     SeedRecord,
     Source,
     Workplace,
 )
-from roles.models.content import PARKING
 from roles.slugs import remember_former_slug
 from roles.versions import publishing
 
@@ -124,90 +124,6 @@ class ContentAdmin(EditorialAdminMixin, VersionAdmin, TabbedTranslationAdmin):
         if change and "slug" in form.changed_data:
             # The old address keeps working: it answers 301 to the new one.
             remember_former_slug(obj=obj, former=form.initial.get("slug", ""))
-
-
-class OrderedInlineFormSet(BaseInlineFormSet):
-    """Rows with a place within their role (duties, and the role's qualities and scenarios). A new
-    row left at the default place goes to the end; rows may swap places, which the database's
-    uniqueness rule would refuse if they were saved one by one."""
-
-    def clean(self):
-        # New rows left at the default place go to the end, in the order they were added;
-        # then the formset's own check refuses two rows in one place.
-        rows = [form for form in self.forms if hasattr(form, "cleaned_data")]
-        orders = [
-            form.cleaned_data.get("order") or 0
-            for form in rows
-            if form.instance.pk or "order" in form.changed_data
-        ]
-        last = max(orders, default=0)
-        for form in rows:
-            if not form.instance.pk and form.has_changed() and "order" not in form.changed_data:
-                last += 1
-                form.cleaned_data["order"] = form.instance.order = last
-        super().clean()
-
-    def save(self, commit=True):
-        if commit:
-            # Park the rows that move (or go) on free places first, then save them.
-            parking = PARKING
-            for form in self.initial_forms:
-                if self._should_delete_form(form) or "order" in form.changed_data:
-                    parking += 1
-                    self.model.objects.filter(pk=form.instance.pk).update(order=parking)
-        return super().save(commit)
-
-
-# A duty or a role's note is a sentence or two: three lines to write it in, not ten.
-SHORT_TEXTS = {models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})}}
-
-
-class DutyInline(EditorialInlineMixin, TranslationStackedInline):
-    model = Duty
-    formset = OrderedInlineFormSet
-    extra = 0
-    # A new duty gets the next place and a key from its text (static/admin/kb-admin.js); the
-    # source articles are folded away: eight pickers made the role's form very long.
-    fieldsets = [
-        (None, {"fields": ["order", "key", "text", "origin", "edit_token"]}),
-        (_("Source articles"), {"classes": ["collapse"], "fields": ["sources"]}),
-    ]
-    filter_horizontal = ["sources"]
-    ordering = ["order"]
-    formfield_overrides = SHORT_TEXTS
-
-    class Media:
-        js = ["admin/js/urlify.js"]
-
-
-class RoleQualityInline(EditorialInlineMixin, TranslationStackedInline):
-    model = RoleQuality
-    formset = OrderedInlineFormSet
-    extra = 0
-    fields = ["order", "quality", "note", "origin", "edit_token"]
-    ordering = ["order"]
-    formfield_overrides = SHORT_TEXTS
-
-
-class QualityRoleInline(RoleQualityInline):
-    # Here the rows belong to different roles: their places are checked per role by the model.
-    formset = BaseInlineFormSet
-    fields = ["role", "order", "note", "origin", "edit_token"]
-    ordering = ["role__level"]
-
-
-class RoleScenarioInline(EditorialInlineMixin, admin.TabularInline):
-    model = RoleScenario
-    formset = OrderedInlineFormSet
-    extra = 0
-    fields = ["order", "scenario", "edit_token"]
-    ordering = ["order"]
-
-
-class ScenarioRoleInline(RoleScenarioInline):
-    formset = BaseInlineFormSet
-    fields = ["role", "order", "edit_token"]
-    ordering = ["role__level"]
 
 
 @admin.register(Role)
@@ -395,92 +311,3 @@ class SeedRecordAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-class WithdrawForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why is it withdrawn?"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        help_text=_("Kept with the version, for the history."),
-    )
-
-
-@admin.register(RoleVersion)
-class RoleVersionAdmin(admin.ModelAdmin):
-    """Published versions: read-only, never deleted; an editor may withdraw one."""
-
-    list_display = ["__str__", "number", "published_at", "published_by", "withdrawn_at"]
-    list_filter = ["role_key", ("withdrawn_at", admin.EmptyFieldListFilter)]
-    fields = [
-        "role_key",
-        "number",
-        "public_link",
-        "published_at",
-        "published_by",
-        "withdrawn_at",
-        "withdrawn_by",
-        "withdrawal_reason",
-    ]
-    readonly_fields = fields
-    actions = ["withdraw"]
-
-    @admin.display(description=_("page"))
-    def public_link(self, obj):
-        url = obj.get_absolute_url()
-        return format_html('<a href="{}">{}</a>', url, url)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_publish_permission(self, request):
-        return may_edit_structure(request.user)
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
-    @admin.action(permissions=["publish"], description=_("Withdraw the selected versions"))
-    def withdraw(self, request, queryset):
-        """Ask why first: the reason is kept with each version and in the admin log."""
-        versions = list(queryset.filter(withdrawn_at=None))
-        form = WithdrawForm(request.POST if "confirm" in request.POST else None)
-        if not versions:
-            self.message_user(request, _("Those versions are already withdrawn."), messages.INFO)
-            return None
-        if form.is_valid():
-            for version in versions:
-                publishing.withdraw(version, user=request.user, reason=form.cleaned_data["reason"])
-                self.log_change(
-                    request,
-                    version,
-                    gettext("Withdrawn: %(reason)s")
-                    % {"reason": form.cleaned_data["reason"].strip()},
-                )
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d version withdrawn: its links now answer 410 Gone.",
-                    "%(count)d versions withdrawn: their links now answer 410 Gone.",
-                    len(versions),
-                )
-                % {"count": len(versions)},
-                messages.SUCCESS,
-            )
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Withdraw published versions"),
-            "opts": self.opts,
-            "versions": versions,
-            "form": form,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/roles/roleversion/withdraw.html", context)
