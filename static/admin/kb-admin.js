@@ -8,7 +8,8 @@
 // - a duty added with "Add another" gets the next order number, and a key made from its text until
 //   the key is typed in.
 // - the navigation sidebar starts closed;
-// - labels the admin's own widgets lack (tabular inline cells, date and time boxes, tooltips).
+// - labels the admin's own widgets lack (tabular inline cells, date and time boxes, tooltips);
+// - a form with unsaved typing asks before the page is left (a link, the header's language menu).
 "use strict";
 {
   const STORE = "kb.textLanguage";
@@ -193,7 +194,30 @@
     }
   };
 
+  // The browser asks "Leave the page?" in its own words and language: no edit is lost unasked.
+  const guardUnsavedTyping = () => {
+    const form = document.querySelector("#content-main form[id$='_form']");
+    if (!form) return;
+    let typed = false;
+    const note = (event) => {
+      // Choosing the texts' language changes nothing that is saved.
+      if (!event.target.closest(".kb-text-language")) typed = true;
+    };
+    form.addEventListener("input", note);
+    form.addEventListener("change", note);
+    form.addEventListener("submit", () => {
+      typed = false;
+    });
+    window.addEventListener("beforeunload", (event) => {
+      if (typed) {
+        event.preventDefault();
+        event.returnValue = "";
+      }
+    });
+  };
+
   const start = () => {
+    guardUnsavedTyping();
     const header = document.querySelector("form.kb-languages[data-user]");
     if (header) {
       header.addEventListener("submit", () => {

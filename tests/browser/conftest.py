@@ -40,10 +40,17 @@ def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="nb-NO")
     page = context.new_page()
     page.errors = []
+    page.dialogs = []  # the dialogs the page opened, by type ("beforeunload"), each accepted
+    page.on("dialog", lambda dialog: _accept(page, dialog))
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     page.on("requestfailed", lambda request: _failed(page, request))
     yield page
     context.close()
+
+
+def _accept(page, dialog) -> None:
+    page.dialogs.append(dialog.type)
+    dialog.accept()
 
 
 def _failed(page, request) -> None:

@@ -204,3 +204,27 @@ def test_the_admin_is_usable_on_a_phone(page, live_server, seeded, django_user_m
     assert page.locator(f"#id_title_{code}").is_visible()
     assert page.locator(".kb-text-language").is_visible()
     assert page.errors == []
+
+
+def test_leaving_a_form_with_unsaved_typing_asks_first(editor_page, languages):
+    page = role_form(editor_page)
+    # Switching the texts' language and looking around change nothing: leaving does not ask.
+    page.check(f".kb-text-language input[value='{languages[1]}']")
+    page.goto(reverse("admin:roles_role_changelist"))
+    assert page.dialogs == []
+
+    page = role_form(page)
+    page.fill(f"#id_title_{languages[1]}", "Ny tittel, ikke lagret")
+    page.select_option("#kb-admin-language", languages[-1])
+    page.click(".kb-languages button[type=submit]")
+    page.wait_for_function(f"() => document.documentElement.lang === '{languages[-1]}'")
+
+    assert page.dialogs == ["beforeunload"]
+    # Saving is no leaving: it does not ask.
+    page = role_form(page)
+    page.check(f".kb-text-language input[value='{languages[1]}']")
+    page.fill(f"#id_title_{languages[1]}", "Ny tittel")
+    page.click("input[name=_continue]")
+    page.wait_for_load_state()
+    assert page.dialogs == ["beforeunload"]
+    assert getattr(Role.objects.get(key="agent"), f"title_{languages[1]}") == "Ny tittel"
