@@ -1,6 +1,11 @@
-"""Reading a rendered form back into POST data, as a browser would submit it."""
+"""Test helpers: reading a rendered form back into POST data as a browser would submit it, and
+the editorial team as logged-in clients."""
 
 from html.parser import HTMLParser
+
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
 
 
 class _FormParser(HTMLParser):
@@ -56,3 +61,16 @@ def form_data(html: str, form_id: str) -> dict[str, list[str]]:
     for name, value in parser.data:
         data.setdefault(name, []).append(value)
     return data
+
+
+def role_url(role, view="change", *args):
+    return reverse(f"admin:roles_role_{view}", args=[role.pk, *args])
+
+
+def member(django_user_model, name, *groups) -> Client:
+    """A client logged in as a staff account `name` in `groups` (none: a bare staff account)."""
+    user = django_user_model.objects.create_user(name, f"{name}@example.com", "pw", is_staff=True)
+    user.groups.add(*Group.objects.filter(name__in=groups))
+    client = Client()
+    client.force_login(user)
+    return client

@@ -2,10 +2,9 @@
 account: a staff account with no group sees what readers see."""
 
 import pytest
-from django.contrib.auth.models import Group
-from django.test import Client
 
 from roles.models import Quality, Role
+from tests.helpers import member
 
 pytestmark = pytest.mark.django_db
 
@@ -19,14 +18,6 @@ DRAFT_PAGES = [
 ]
 
 
-def logged_in(django_user_model, name, *groups):
-    user = django_user_model.objects.create_user(name, f"{name}@example.com", "pw", is_staff=True)
-    user.groups.add(*Group.objects.filter(name__in=groups))
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def draft(seeded):
     Role.objects.filter(key="manager").update(published=False)
@@ -35,14 +26,14 @@ def draft(seeded):
 
 @pytest.mark.parametrize("url", DRAFT_PAGES)
 def test_a_staff_account_without_permissions_sees_no_draft(django_user_model, draft, url):
-    bare_staff = logged_in(django_user_model, "sam")
+    bare_staff = member(django_user_model, "sam")
 
     assert bare_staff.get(url).status_code == 404
 
 
 @pytest.mark.parametrize("url", DRAFT_PAGES)
 def test_a_translator_previews_a_draft(django_user_model, draft, url):
-    translator = logged_in(django_user_model, "eleni", "Translators (el)")
+    translator = member(django_user_model, "eleni", "Translators (el)")
 
     response = translator.get(url)
 
@@ -51,7 +42,7 @@ def test_a_translator_previews_a_draft(django_user_model, draft, url):
 
 
 def test_a_draft_quality_and_the_ladder_stay_hidden_from_bare_staff(django_user_model, draft):
-    bare_staff = logged_in(django_user_model, "sam")
+    bare_staff = member(django_user_model, "sam")
 
     assert bare_staff.get("/nb/qualities/patience/").status_code == 404
     home = bare_staff.get("/nb/").content.decode()
@@ -64,14 +55,14 @@ def test_a_draft_quality_and_the_ladder_stay_hidden_from_bare_staff(django_user_
     "url", ["/admin/translation-files/export/", "/admin/translation-files/import/"]
 )
 def test_the_translators_files_are_not_for_bare_staff(django_user_model, draft, url):
-    bare_staff = logged_in(django_user_model, "sam")
+    bare_staff = member(django_user_model, "sam")
 
     assert bare_staff.get(url, {"language": "el", "format": "po"}).status_code == 403
     assert "translation-files" not in bare_staff.get("/admin/").content.decode()
 
 
 def test_a_translator_exports_every_text_drafts_included(django_user_model, draft):
-    translator = logged_in(django_user_model, "eleni", "Translators (el)")
+    translator = member(django_user_model, "eleni", "Translators (el)")
 
     response = translator.get(
         "/admin/translation-files/export/", {"language": "el", "format": "po"}

@@ -2,36 +2,13 @@
 
 import pytest
 from django.contrib.auth.models import Group
-from django.test import Client
 from django.urls import reverse
 
 from roles.editorial import translation_status
 from roles.models import Duty, Quality, Role
-from tests.helpers import form_data
+from tests.helpers import form_data, member, role_url
 
 pytestmark = pytest.mark.django_db
-
-
-def role_url(role, view="change", *args):
-    return reverse(f"admin:roles_role_{view}", args=[role.pk, *args])
-
-
-def member(django_user_model, name, *groups):
-    user = django_user_model.objects.create_user(name, f"{name}@example.com", "pw", is_staff=True)
-    user.groups.add(*Group.objects.filter(name__in=groups))
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def greek_translator(django_user_model):
-    return member(django_user_model, "eleni", "Translators (el)")
-
-
-@pytest.fixture
-def greek_reviewer(django_user_model):
-    return member(django_user_model, "nikos", "Reviewers (el)")
 
 
 def confirm_review(client, page):

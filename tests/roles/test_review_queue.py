@@ -8,37 +8,18 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
-from django.test import Client
 from django.urls import reverse
 
 from roles.completeness import text_fields
 from roles.editorial import translation_status
 from roles.editorial.translation_status import TRANSLATED_MODELS
 from roles.models import Quality, Role, TextStatus
-from tests.helpers import form_data
+from tests.helpers import form_data, member, role_url
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def role_url(role, view="change", *args):
-    return reverse(f"admin:roles_role_{view}", args=[role.pk, *args])
-
-
-def member(django_user_model, name, *groups):
-    user = django_user_model.objects.create_user(name, f"{name}@example.com", "pw", is_staff=True)
-    user.groups.add(*Group.objects.filter(name__in=groups))
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def greek_reviewer(django_user_model):
-    return member(django_user_model, "nikos", "Reviewers (el)")
 
 
 @pytest.fixture
