@@ -58,3 +58,15 @@ def _failed(page, request) -> None:
     # JavaScript adds after the load event) is no failure of the site's.
     if request.failure != "net::ERR_ABORTED":
         page.errors.append(f"failed: {request.url} ({request.failure})")
+
+
+@pytest.fixture
+def logged_in(page, seeded, django_user_model):
+    """The page, logged in to the admin as an editor with every permission."""
+    django_user_model.objects.create_superuser("alice", "alice@example.com", "pw-alice-1")
+    page.goto("/admin/login/")
+    page.fill("#id_username", "alice")
+    page.fill("#id_password", "pw-alice-1")
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")
+    return page

@@ -20,17 +20,6 @@ def changed_fields(entry: LogEntry) -> list[list[str]]:
     return [change["changed"]["fields"] for change in json.loads(entry.change_message)]
 
 
-@pytest.fixture
-def logged_in(page, seeded, django_user_model):
-    django_user_model.objects.create_superuser("alice", "alice@example.com", "pw-alice-1")
-    page.goto("/admin/login/")
-    page.fill("#id_username", "alice")
-    page.fill("#id_password", "pw-alice-1")
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
-    return page
-
-
 def test_editing_one_greek_duty_in_chromium_changes_only_that_duty(logged_in):
     page = logged_in
     agent = Role.objects.get(key="agent")
