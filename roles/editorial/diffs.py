@@ -135,13 +135,19 @@ def state(obj: models.Model) -> dict:
 
 def with_places(field_dicts: list[dict]) -> list[dict]:
     """Rows of one owner as a revision holds them, with the places they were given: a revision
-    of an earlier seed load may hold the loader's temporary places (PARKING…), which keep the
-    order the rows were given; such rows are numbered 1, 2, 3… in that order."""
-    if not any((row.get("order") or 0) >= PARKING for row in field_dicts):
+    of an earlier seed load may hold the loader's temporary places (PARKING…) for some rows, which
+    keep the order they were given; such rows go after the others (after the largest place that
+    is not a parking place), in that order."""
+    parked = sorted(
+        (row for row in field_dicts if (row.get("order") or 0) >= PARKING),
+        key=lambda row: row["order"],
+    )
+    if not parked:
         return field_dicts
-    ranked = sorted(field_dicts, key=lambda row: row.get("order") or 0)
-    places = {id(row): place for place, row in enumerate(ranked, start=1)}
-    return [{**row, "order": places[id(row)]} for row in field_dicts]
+    kept = [row.get("order") or 0 for row in field_dicts if (row.get("order") or 0) < PARKING]
+    last = max(kept, default=0)
+    places = {id(row): place for place, row in enumerate(parked, start=last + 1)}
+    return [{**row, "order": places[id(row)]} if id(row) in places else row for row in field_dicts]
 
 
 # Notes of a save, kept as the revision's comment: fields by name, rows by model and name.

@@ -336,3 +336,33 @@ def test_the_history_shows_a_roles_key_as_it_is_and_not_its_id(editor_client, se
         (str(diffs.field_label(Role, "key")), "agent"),
         (str(diffs.field_label(Role, "origin_nb")), str(Origin.TEAM.label)),
     ]
+
+
+# Parking places of an earlier seed load go after the rows' own places.
+
+
+def test_rows_parked_by_an_earlier_seed_load_are_placed_after_the_others():
+    rows = [{"order": 1}, {"order": PARKING + 7}, {"order": 4}, {"order": PARKING + 3}]
+
+    assert [row["order"] for row in diffs.with_places(rows)] == [1, 6, 4, 5]
+    assert [row["order"] for row in diffs.with_places(rows[1::2])] == [2, 1]
+
+
+def test_a_revision_that_parked_some_duties_restores_them_after_the_others(editor_client, agent):
+    seeded_places = orders(agent)["duties"]
+    by_place = sorted(seeded_places, key=seeded_places.get)
+    parked = [by_place[1], by_place[4]]
+    revision = oldest(agent).revision
+    for version in revision.version_set.filter(object_id__in=[str(pk) for pk in parked]):
+        if version.content_type.model_class() is Duty:
+            data = json.loads(version.serialized_data)
+            data[0]["fields"]["order"] += PARKING + 20
+            Version.objects.filter(pk=version.pk).update(serialized_data=json.dumps(data))
+    reversed_places(editor_client, agent)
+
+    restore(editor_client, agent, oldest(agent))
+
+    restored = orders(agent)["duties"]
+    last = max(seeded_places[pk] for pk in seeded_places if pk not in parked)
+    assert [restored[pk] for pk in parked] == [last + 1, last + 2]
+    assert all(restored[pk] == seeded_places[pk] for pk in seeded_places if pk not in parked)
