@@ -17,9 +17,11 @@ from django.db.models import Max
 from django.forms.models import _get_foreign_key
 from django.http import Http404
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.formats import localize
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
 from reversion import is_active, set_comment
 from reversion.models import Version
 
@@ -48,6 +50,7 @@ class HistoryMixin:
 
     # The object's history: a page of versions, each compared with the one before it.
 
+    @method_decorator(require_http_methods(["GET", "HEAD"]))
     def history_view(self, request, object_id, extra_context=None):
         if self.get_object(request, unquote(object_id)) is None:
             # No such object: Django's answer (back to the admin, saying so), before any query
@@ -149,6 +152,14 @@ class HistoryMixin:
         return {row: found[pk] for row, pk in wanted.items() if pk in found}
 
     # Restore: only editors, only this object and its rows, shown before it is confirmed.
+
+    @method_decorator(require_http_methods(["GET", "HEAD", "POST"]))
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    @method_decorator(require_http_methods(["GET", "HEAD", "POST"]))
+    def recover_view(self, request, version_id, extra_context=None):
+        return super().recover_view(request, version_id, extra_context)
 
     def _reversion_revisionform_view(self, request, version, template_name, extra_context=None):
         if not (

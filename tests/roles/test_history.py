@@ -366,3 +366,22 @@ def test_a_revision_that_parked_some_duties_restores_them_after_the_others(edito
     last = max(seeded_places[pk] for pk in seeded_places if pk not in parked)
     assert [restored[pk] for pk in parked] == [last + 1, last + 2]
     assert all(restored[pk] == seeded_places[pk] for pk in seeded_places if pk not in parked)
+
+
+# Only the methods the pages answer.
+
+
+def test_the_restore_recover_and_history_pages_refuse_other_methods(editor_client, agent):
+    before = orders(agent)
+    reversed_places(editor_client, agent)
+    now = orders(agent)
+    revision = role_url(agent, "revision", oldest(agent).pk)
+
+    for method in ("put", "patch", "delete"):
+        assert getattr(editor_client, method)(revision).status_code == 405
+    assert orders(agent) == now != before
+    assert editor_client.head(revision).status_code == 200
+    recover = reverse("admin:roles_quality_recover", args=[oldest(agent).pk])
+    assert editor_client.put(recover).status_code == 405
+    assert editor_client.post(role_url(agent, "history")).status_code == 405
+    assert editor_client.get(role_url(agent, "history")).status_code == 200
