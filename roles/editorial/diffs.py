@@ -218,6 +218,8 @@ def _describe_note(note: dict) -> str:
         return message % {"language": language_name(str(detail.get("language", "")))}
     if "published" in note:
         return gettext("Published version %(number)s.") % {"number": note["published"]["number"]}
+    if "skipped" in note:
+        return skipped_text(note["skipped"] or {}, done=True)
     for action in ("added", "changed", "deleted"):
         if action in note:
             return _describe_change(action, note[action] or {})
@@ -251,6 +253,41 @@ def _describe_change(action: str, detail: dict) -> str:
             detail["count"],
         ) % {**what, "count": detail["count"], "name": model._meta.verbose_name_plural}
     return gettext("Changed {fields} for {name} “{object}”.").format(**what)
+
+
+def skipped_text(detail: dict, *, done: bool) -> str:
+    """A row a restore leaves as it is, and why: before the restore (done=False) or after."""
+    model = _model(detail.get("model"))
+    what = {
+        "name": capfirst(model._meta.verbose_name) if model else detail.get("model", ""),
+        "object": detail.get("object", ""),
+        "other": detail.get("other", ""),
+        "fields": get_text_list(
+            [_verbose_name(model, name) for name in detail.get("fields", [])], gettext("and")
+        ),
+    }
+    if not what["other"]:
+        message = (
+            gettext("%(name)s “%(object)s” was not restored: it clashed with another row.")
+            if done
+            else gettext("%(name)s “%(object)s” cannot be restored: it clashes with another row.")
+        )
+    elif done:
+        message = gettext(
+            "%(name)s “%(object)s” was not restored: “%(other)s” has the same %(fields)s."
+        )
+    else:
+        message = gettext(
+            "%(name)s “%(object)s” cannot be restored: “%(other)s” now has the same %(fields)s."
+        )
+    return message % what
+
+
+def _verbose_name(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except (AttributeError, FieldDoesNotExist):
+        return name
 
 
 def log_text(notes: list[dict]) -> list[dict] | str:

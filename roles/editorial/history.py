@@ -2,6 +2,7 @@
 that touch one object and its inline rows, never the rest of a revision. A restore shows what it
 will change before it is confirmed, and brings back the rows' places exactly."""
 
+import copy
 import json
 from collections import defaultdict
 from contextlib import contextmanager
@@ -31,10 +32,12 @@ from roles.editorial.diffs import (
     log_text,
     note_fields,
     row_name,
+    skipped_text,
     state,
     with_places,
 )
 from roles.editorial.permissions import may_edit_structure, may_translate
+from roles.editorial.translation_status import fingerprint
 from roles.languages import languages
 from roles.models.content import PARKING
 
@@ -42,11 +45,16 @@ from roles.models.content import PARKING
 HISTORY_PAGE_SIZE = 20
 
 
+class _SavedSince(Exception):
+    """The object or its rows were saved since the restore page was shown."""
+
+
 class HistoryMixin:
     """For the content admins (needs `_url_name` and `inlines`)."""
 
     object_history_template = "admin/roles/object_history.html"
     revision_form_template = "admin/roles/revision_form.html"
+    recover_form_template = "admin/roles/recover_form.html"
 
     # The object's history: a page of versions, each compared with the one before it.
 
@@ -169,26 +177,50 @@ class HistoryMixin:
             raise PermissionDenied  # a restore may touch every field and language
         if version.content_type_id != ContentType.objects.get_for_model(self.model).pk:
             raise Http404  # another model's version with the same id
-        diff = []
+        diff, shown = [], {}
 
         def restore(delete=False):
             before = self._snapshot(version.object_id)
-            self._restore(version)
+            token = _state_token(before)
+            if request.method == "POST" and request.POST.get("restore_token") != token:
+                raise _SavedSince  # what the editor confirmed is not what restoring does now
+            skipped = self._restore(version)
             diff.extend(self._compare(before, self._snapshot(version.object_id)))
-            request.kb_restore = {"version": version, "diff": diff}
+            shown.update(token=token, skipped=[skipped_text(row, done=False) for row in skipped])
+            request.kb_restore = {"version": version, "diff": diff, "skipped": skipped}
 
         # VersionAdmin reverts version.revision, which may hold many objects (a seed load, an
-        # import): narrow it to this object and the rows it was saved with.
+        # import): narrow it to this object and the rows it was saved with. The page's context
+        # is filled in as it runs.
         version.revision.revert = restore
-        context = {**(extra_context or {}), "restore_diff": diff, "restored_version": version}
-        return super()._reversion_revisionform_view(request, version, template_name, context)
+        context = {
+            **(extra_context or {}),
+            "restore_diff": diff,
+            "restoring": shown,
+            "restored_version": version,
+        }
+        try:
+            return super()._reversion_revisionform_view(request, version, template_name, context)
+        except _SavedSince:
+            pass
+        # Saved by someone else since the page was shown: nothing is restored; the page is shown
+        # again as restoring would change things now.
+        fresh = copy.copy(request)
+        fresh.method = "GET"
+        response = self._reversion_revisionform_view(
+            fresh, version, template_name, {**(extra_context or {}), "restore_saved_since": True}
+        )
+        response.status_code = 409
+        return response
 
-    def _restore(self, version) -> None:
+    def _restore(self, version) -> list[dict]:
         """Bring back the object and its rows as `version`'s revision saved them. Rows with a
         place are first moved out of the way, so that no two ever hold one place; rows added
-        since go after the restored ones."""
+        since go after the restored ones. A row whose key (or other unique value) another row
+        now holds is left as it is: the rows left so are returned, as history notes."""
         version.revert()
         owned = self._owned([version.revision_id], version.object_id)
+        skipped = []
         for model, fk in self._relations():
             rows = owned.get((version.revision_id, model), [])
             current = model.objects.filter(**{fk.attname: version.object_id})
@@ -197,17 +229,17 @@ class HistoryMixin:
                 top = max(PARKING, current.aggregate(top=Max("order"))["top"] or 0)
                 for step, pk in enumerate(current.order_by("order").values_list("pk", flat=True)):
                     model.objects.filter(pk=pk).update(order=top + step + 1)
-            for row in rows:
-                saved = row._object_version
-                if ordered:
-                    saved.object.order = row.field_dict["order"]
-                try:
-                    with transaction.atomic():
-                        saved.save()
-                except (IntegrityError, ValidationError):
-                    pass  # a row since renamed to another's key: the other keeps it
+            # Again while a pass restores something: a row may take a key that another row of
+            # the revision gives up in the same restore.
+            while rows:
+                clashing = [row for row in rows if not _saved(row, ordered)]
+                if len(clashing) == len(rows):
+                    break
+                rows = clashing
+            skipped += [_clash(model, fk, row) for row in rows]
             if ordered:
                 _after_the_rest(current)
+        return skipped
 
     def _snapshot(self, object_id) -> tuple[dict, dict]:
         obj = self.model._base_manager.filter(pk=object_id).first()
@@ -274,6 +306,12 @@ class HistoryMixin:
                 },
                 messages.SUCCESS,
             )
+            if restore["skipped"]:
+                self.message_user(
+                    request,
+                    " ".join(skipped_text(row, done=True) for row in restore["skipped"]),
+                    messages.WARNING,
+                )
             request.kb_quiet = True  # instead of "was changed successfully"
         elif self.saved_nothing(request):
             request.kb_quiet = True  # not "was changed successfully"
@@ -306,6 +344,47 @@ def _place(rows: list[Version]) -> None:
         return
     for row, placed in zip(rows, with_places([row.field_dict for row in rows]), strict=True):
         row.field_dict["order"] = placed["order"]
+
+
+def _saved(row: Version, ordered: bool) -> bool:
+    """Save a row as its revision holds it; False if it clashes with another row."""
+    saved = row._object_version
+    if ordered:
+        saved.object.order = row.field_dict["order"]
+    try:
+        with transaction.atomic():
+            saved.save()
+    except (IntegrityError, ValidationError):
+        return False
+    return True
+
+
+def _clash(model, fk, row: Version) -> dict:
+    """A row left as it is, as a history note: which row holds what it would take."""
+    obj = row._object_version.object
+    note = {"model": model._meta.label_lower, "object": row_name(row.object_repr)}
+    for constraint in model._meta.constraints:
+        if not isinstance(constraint, models.UniqueConstraint) or "order" in constraint.fields:
+            continue
+        fields = [model._meta.get_field(name) for name in constraint.fields]
+        values = {field.attname: getattr(obj, field.attname) for field in fields}
+        other = model._base_manager.filter(**values).exclude(pk=obj.pk).first()
+        if other is not None:
+            note["fields"] = [field.name for field in fields if field != fk]
+            note["other"] = row_name(str(other))
+            break
+    return note
+
+
+def _state_token(snapshot: tuple[dict, dict]) -> str:
+    """A fingerprint of the object and its rows as `_snapshot` read them (many-to-many links
+    included): the restore page keeps it, to notice a save made since it was shown."""
+    obj, rows = snapshot
+    listed = sorted(
+        ([model._meta.label_lower, pk, values] for (model, pk), (_name, values) in rows.items()),
+        key=lambda row: (row[0], row[1]),
+    )
+    return fingerprint(json.dumps([obj, listed], sort_keys=True, cls=DjangoJSONEncoder))
 
 
 def _after_the_rest(rows) -> None:
@@ -348,4 +427,5 @@ def _restore_notes(model, restore: dict) -> list[dict]:
             rows[row["model"]._meta.label_lower, row["row"]].append(row["name"])
     for (label, name), fields in rows.items():
         notes.append({"changed": {"model": label, "object": name, "fields": fields}})
+    notes += [{"skipped": row} for row in restore.get("skipped", [])]
     return notes

@@ -338,6 +338,138 @@ def test_the_history_shows_a_roles_key_as_it_is_and_not_its_id(editor_client, se
     ]
 
 
+# A save made while the restore page is open is never overwritten.
+
+
+def someone_else_edits_the_greek_title(client, role, title="Τίτλος κάποιου άλλου"):
+    data = form_data(client.get(role_url(role)).content.decode(), "role_form")
+    data["title_el"] = [title]
+    assert client.post(role_url(role), data).status_code == 302
+
+
+def test_a_restore_confirmed_after_someone_else_saved_restores_nothing_and_shows_it_anew(
+    editor_client, agent
+):
+    seeded_places = orders(agent)
+    reversed_places(editor_client, agent)
+    url = role_url(agent, "revision", oldest(agent).pk)
+    page = editor_client.get(url)
+    places = orders(agent)
+    someone_else_edits_the_greek_title(editor_client, agent)
+
+    response = editor_client.post(url, form_data(page.content.decode(), "role_form"))
+
+    assert response.status_code == 409
+    assert Role.objects.get(pk=agent.pk).title_el == "Τίτλος κάποιου άλλου"
+    assert orders(agent) == places
+    assert response.context["restore_saved_since"]
+    title = next(row for row in response.context["restore_diff"] if row["name"] == "title_el")
+    assert title["old"] == "Τίτλος κάποιου άλλου"
+    assert 'class="errornote"' in response.content.decode()
+    # The page shown now can be confirmed.
+    again = editor_client.post(url, form_data(response.content.decode(), "role_form"))
+    assert again.status_code == 302
+    assert orders(agent) == seeded_places
+
+
+def test_a_restore_is_refused_when_a_duty_or_a_link_was_saved_since_the_page_was_shown(
+    editor_client, agent
+):
+    url = role_url(agent, "revision", oldest(agent).pk)
+    duty = Duty.objects.filter(role=agent).first()
+
+    page = editor_client.get(url)
+    Duty.objects.filter(pk=duty.pk).update(text_da="Ændret af en anden.")
+    assert editor_client.post(url, form_data(page.content.decode(), "role_form")).status_code == 409
+    assert Duty.objects.get(pk=duty.pk).text_da == "Ændret af en anden."
+
+    page = editor_client.get(url)
+    agent.workplaces.clear()
+    assert editor_client.post(url, form_data(page.content.decode(), "role_form")).status_code == 409
+    assert not agent.workplaces.exists()
+
+    page = editor_client.get(url)
+    data = form_data(page.content.decode(), "role_form")
+    del data["restore_token"]
+    assert editor_client.post(url, data).status_code == 409
+
+
+def test_a_recover_confirmed_after_the_object_was_recovered_and_edited_keeps_that_edit(
+    editor_client, seeded
+):
+    from roles.models import Quality
+
+    quality = Quality.objects.get(slug="listening")
+    editor_client.post(reverse("admin:roles_quality_delete", args=[quality.pk]), {"post": "yes"})
+    deleted = Version.objects.get_deleted(Quality).get(object_id=str(quality.pk))
+    recover = reverse("admin:roles_quality_recover", args=[deleted.pk])
+    first, second = (editor_client.get(recover).content.decode() for _ in range(2))
+    assert editor_client.post(recover, form_data(first, "quality_form")).status_code == 302
+    Quality.objects.filter(slug="listening").update(name_da="Lytning, rettet")
+
+    response = editor_client.post(recover, form_data(second, "quality_form"))
+
+    assert response.status_code == 409
+    assert Quality.objects.get(slug="listening").name_da == "Lytning, rettet"
+
+
+# Rows a restore cannot bring back are named, before and after.
+
+
+def test_a_row_whose_key_another_row_now_holds_is_named_before_and_after_the_restore(
+    editor_client, agent
+):
+    duty = Duty.objects.filter(role=agent).order_by("order").first()
+    old_key = duty.key
+    Duty.objects.filter(pk=duty.pk).update(key="renamed", text_da="Omdøbt.")
+    newer = Duty.objects.create(role=agent, key=old_key, order=99, text_nb="En ny plikt.")
+    url = role_url(agent, "revision", oldest(agent).pk)
+
+    page = editor_client.get(url)
+
+    with translation.override("nb"):
+        key = str(Duty._meta.get_field("key").verbose_name)
+    shown = page.context["restoring"]["skipped"]
+    assert len(shown) == 1, shown
+    assert duty.text_nb[:30] in shown[0] and "“En ny plikt.”" in shown[0] and key in shown[0]
+    assert "“En ny plikt.”" in page.content.decode()
+
+    response = editor_client.post(url, form_data(page.content.decode(), "role_form"), follow=True)
+
+    assert Duty.objects.get(pk=duty.pk).key == "renamed"
+    assert Duty.objects.get(pk=newer.pk).key == old_key
+    said = [(m.level_tag, str(m)) for m in response.context["messages"]]
+    assert [tag for tag, _text in said] == ["success", "warning"], said
+    assert duty.text_nb[:30] in said[1][1] and "“En ny plikt.”" in said[1][1]
+    history = editor_client.get(role_url(agent, "history"), HTTP_ACCEPT_LANGUAGE="da")
+    with translation.override("da"):
+        comment = str(history.context["changes"][0]["comment"])
+        expected = diffs.skipped_text(
+            {
+                "model": "roles.duty",
+                "object": diffs.row_name(duty.text_nb),
+                "fields": ["key"],
+                "other": "En ny plikt.",
+            },
+            done=True,
+        )
+    assert expected in comment, comment
+
+
+def test_rows_that_traded_keys_since_the_revision_are_both_restored(editor_client, agent):
+    first, second = Duty.objects.filter(role=agent).order_by("pk")[:2]
+    Duty.objects.filter(pk=first.pk).update(key="parked-key")
+    Duty.objects.filter(pk=second.pk).update(key=first.key)
+    url = role_url(agent, "revision", oldest(agent).pk)
+
+    page = editor_client.get(url)
+    assert page.context["restoring"]["skipped"] == []
+    editor_client.post(url, form_data(page.content.decode(), "role_form"))
+
+    assert Duty.objects.get(pk=first.pk).key == first.key
+    assert Duty.objects.get(pk=second.pk).key == second.key
+
+
 # Parking places of an earlier seed load go after the rows' own places.
 
 
