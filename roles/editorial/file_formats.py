@@ -1,8 +1,11 @@
 """Translators' files read into one list of entries, each file parsed once: PO (polib) or XLIFF 2.0
-(defusedxml: no DTD, no entities). An upload over the size or entry limit of the settings is refused
-before it is parsed, and a file's errors are reported up to MAX_ERRORS, with their count."""
+(defusedxml: no DTD, no entities). An upload over the size or entry limit of the settings, or an
+XLIFF file with too many elements, is refused before it is parsed; the work done on a file stays in
+proportion to its size (no pattern or walk that revisits text). A file's errors are reported up to
+MAX_ERRORS, with their count."""
 
 import re
+from collections.abc import Callable
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
@@ -24,9 +27,17 @@ MAX_ERRORS = 50
 FINGERPRINT = re.compile(r"source-fingerprint:\s*([0-9a-f]{16})")
 # The translation as exported: an import must not overwrite a text changed in admin since.
 TARGET_FINGERPRINT = re.compile(r"target-fingerprint:\s*([0-9a-f]{16})")
-# Counted before parsing, to refuse a file with too many entries without parsing it.
-PO_ENTRY = re.compile(r"^\s*msgid\s", re.MULTILINE)
+# Counted before parsing, to refuse a file with too many entries without parsing it. Neither
+# pattern may run across lines (`^\s*` did: a file of newlines took time in its length squared).
+PO_ENTRY = re.compile(r"^[ \t]*msgid\b", re.MULTILINE)
 XLIFF_UNIT = re.compile(r"<(?:[\w.-]+:)?unit[\s/>]")
+# An exported XLIFF unit has 8 elements; a CAT tool may add markers and metadata. More than this
+# many per entry allowed is no translation but a file made to be slow: refused before parsing.
+XLIFF_ELEMENTS_PER_ENTRY = 50
+# What a text may not hold: control characters (a tab, a line end and a carriage return, made a
+# line end on import, excepted) and halves of surrogate pairs. PostgreSQL refuses NUL in text and
+# JSON, and a surrogate cannot be written as UTF-8 at all.
+UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 XLIFF_EXTENSIONS = (".xlf", ".xliff")
 # Inline codes stand for markup of the original; the texts here are plain and have none.
 XLIFF_CODES = {f"{{{XLIFF_NS}}}{name}" for name in ("ph", "sc", "ec")}
@@ -44,6 +55,14 @@ class TranslationFileError(Exception):
     @property
     def more(self) -> int:
         return self.count - len(self.errors)
+
+
+class LanguageRefused(Exception):
+    """A file in a language the user may not import: known as soon as the file names it."""
+
+    def __init__(self, language: str):
+        self.language = language
+        super().__init__(language)
 
 
 class Errors:
@@ -84,9 +103,7 @@ class ParsedFile:
     entries: list[Entry]
 
     def where(self, entry: Entry) -> str:
-        if self.format == XLIFF:
-            return _("unit %(number)d") % {"number": entry.number}
-        return _("line %(number)d") % {"number": entry.number}
+        return _where(self.format, entry.number)
 
     def to_json(self) -> list:
         """The entries as JSON values, kept between an upload's preview and its confirm step."""
@@ -114,6 +131,18 @@ def size_text(size: int) -> str:
     return filesizeformat(size)
 
 
+def _where(format: str, number: int) -> str:
+    if format == XLIFF:
+        return _("unit %(number)d") % {"number": number}
+    return _("line %(number)d") % {"number": number}
+
+
+def _fewer_texts() -> str:
+    return _(
+        "Export and import fewer texts at a time, for example only the missing or outdated ones."
+    )
+
+
 def _check_count(count: int) -> None:
     limit = settings.TRANSLATION_FILE_MAX_ENTRIES
     if count > limit:
@@ -126,18 +155,45 @@ def _check_count(count: int) -> None:
                 )
                 % {"count": count, "limit": limit}
                 + " "
-                + _(
-                    "Export and import fewer texts at a time, for example only the missing or "
-                    "outdated ones."
-                )
+                + _fewer_texts()
             ]
         )
 
 
-def read(data: bytes | str | Path, *, name: str = "", limits: bool = True) -> ParsedFile:
+def _check_elements(text: str) -> None:
+    """Refuse an XLIFF file with more elements than its entries can need, counted as the `<` that
+    open one (comments and declarations are counted too: a file of texts has few of them)."""
+    count = text.count("<") - text.count("</")
+    limit = settings.TRANSLATION_FILE_MAX_ENTRIES * XLIFF_ELEMENTS_PER_ENTRY
+    if count > limit:
+        raise TranslationFileError(
+            [
+                ngettext(
+                    "The file has %(count)d XML element: at most %(limit)d are accepted in one "
+                    "file (an exported file has 8 per text).",
+                    "The file has %(count)d XML elements: at most %(limit)d are accepted in one "
+                    "file (an exported file has 8 per text).",
+                    count,
+                )
+                % {"count": count, "limit": limit}
+                + " "
+                + _fewer_texts()
+            ]
+        )
+
+
+def read(
+    data: bytes | str | Path,
+    *,
+    name: str = "",
+    limits: bool = True,
+    may_import: Callable[[str], bool] | None = None,
+) -> ParsedFile:
     """A PO or XLIFF 2.0 file (bytes, its text, or a Path), parsed once. XLIFF is told by its
     content (`<`) or its name (.xlf, .xliff). With `limits`, a file over the size or entry limit
-    is refused before it is parsed. TranslationFileError says what is wrong."""
+    (or, in XLIFF, the element limit) is refused before it is parsed. TranslationFileError says
+    what is wrong; LanguageRefused is raised as soon as the file names a language `may_import`
+    refuses, before its entries are read."""
     if isinstance(data, Path):
         name, data = name or data.name, data.read_bytes()
     if isinstance(data, bytes):
@@ -149,17 +205,50 @@ def read(data: bytes | str | Path, *, name: str = "", limits: bool = True) -> Pa
             raise TranslationFileError([_("The file is not UTF-8 text.")]) from None
     else:
         text = data.removeprefix("\ufeff")
-        if limits and len(text.encode()) > max_bytes():
-            raise TranslationFileError([too_large(len(text.encode()))])
+        try:
+            size = len(text.encode())
+        except UnicodeEncodeError:  # a lone surrogate: no UTF-8 file holds one
+            raise TranslationFileError([_("The file is not UTF-8 text.")]) from None
+        if limits and size > max_bytes():
+            raise TranslationFileError([too_large(size)])
     xliff = text.lstrip().startswith("<") or name.lower().endswith(XLIFF_EXTENSIONS)
     if limits:
         # The header of a PO file is an entry without a msgctxt: one msgid more.
         counted = len(XLIFF_UNIT.findall(text)) if xliff else len(PO_ENTRY.findall(text)) - 1
         _check_count(counted)
-    parsed = _read_xliff(text) if xliff else _read_po(text)
+        if xliff:
+            _check_elements(text)
+    errors = Errors()
+    parsed = (_read_xliff if xliff else _read_po)(text, errors, may_import)
+    errors.check()
     if limits:
         _check_count(len(parsed.entries))
     return parsed
+
+
+def _storable(entry: Entry, format: str, errors: Errors) -> bool:
+    """Whether the database can store the entry's texts; if not, the error says which character."""
+    for text in (entry.context, entry.source, entry.target):
+        found = UNSTORABLE.search(text)
+        if found:
+            errors.add(
+                _(
+                    "%(where)s: %(context)s holds the character %(character)s (a control "
+                    "character, or half of a surrogate pair), which texts cannot hold."
+                )
+                % {
+                    "where": _where(format, entry.number),
+                    "context": UNSTORABLE.sub("\ufffd", entry.context) or "–",
+                    "character": f"U+{ord(found[0]):04X}",
+                }
+            )
+            return False
+    return True
+
+
+def _check_language(language: str, may_import: Callable[[str], bool] | None) -> None:
+    if may_import is not None and not may_import(language):
+        raise LanguageRefused(language)
 
 
 def language_code(value: str, *, format: str) -> str:
@@ -193,10 +282,11 @@ def language_code(value: str, *, format: str) -> str:
     )
 
 
-def _read_po(text: str) -> ParsedFile:
+def _read_po(text: str, errors: Errors, may_import: Callable[[str], bool] | None) -> ParsedFile:
     # polib reads a string naming an existing file as that file: a text always ends a line.
     if not text.endswith("\n"):
         text += "\n"
+    _check_raw_characters(text, errors)
     try:
         po = polib.pofile(text, wrapwidth=0)
     except (OSError, ValueError) as error:
@@ -204,6 +294,7 @@ def _read_po(text: str) -> ParsedFile:
             [_("The file is not a valid PO file: %(error)s.") % {"error": error}]
         ) from None
     language = language_code(po.metadata.get("Language", ""), format=PO)
+    _check_language(language, may_import)
     entries = []
     for entry in po:
         if entry.obsolete:
@@ -211,25 +302,45 @@ def _read_po(text: str) -> ParsedFile:
         comments = f"{entry.comment}\n{entry.tcomment}"
         source_fingerprint = FINGERPRINT.search(comments)
         target_fingerprint = TARGET_FINGERPRINT.search(comments)
-        entries.append(
-            Entry(
-                number=entry.linenum,
-                context=entry.msgctxt or "",
-                source=entry.msgid,
-                target=entry.msgstr,
-                fuzzy="fuzzy" in entry.flags,
-                source_fingerprint=source_fingerprint[1] if source_fingerprint else "",
-                target_fingerprint=target_fingerprint[1] if target_fingerprint else "",
-            )
+        read_entry = Entry(
+            number=entry.linenum,
+            context=entry.msgctxt or "",
+            source=entry.msgid,
+            target=entry.msgstr,
+            fuzzy="fuzzy" in entry.flags,
+            source_fingerprint=source_fingerprint[1] if source_fingerprint else "",
+            target_fingerprint=target_fingerprint[1] if target_fingerprint else "",
         )
+        if _storable(read_entry, PO, errors):
+            entries.append(read_entry)
     return ParsedFile(PO, language, entries)
+
+
+def _check_raw_characters(text: str, errors: Errors) -> None:
+    """Control characters written as they are, not escaped: polib takes some of them for line
+    ends (U+000B, U+001C, U+0085…), refusing the file as malformed or changing a text silently.
+    Refused before polib reads the file, each with its line, counted in one pass over the text."""
+    line, last = 1, 0
+    for index, found in enumerate(UNSTORABLE.finditer(text)):
+        if index == MAX_ERRORS:
+            errors.count += len(UNSTORABLE.findall(text, found.start()))
+            break
+        line, last = line + text.count("\n", last, found.start()), found.start()
+        errors.add(
+            _(
+                "line %(number)d: the character %(character)s (a control character) is not "
+                "accepted in a PO file."
+            )
+            % {"number": line, "character": f"U+{ord(found[0]):04X}"}
+        )
+    errors.check()
 
 
 def _tag(name: str) -> str:
     return f"{{{XLIFF_NS}}}{name}"
 
 
-def _read_xliff(text: str) -> ParsedFile:
+def _read_xliff(text: str, errors: Errors, may_import: Callable[[str], bool] | None) -> ParsedFile:
     try:
         root = fromstring(text, forbid_dtd=True)
     except DefusedXmlException:
@@ -259,20 +370,58 @@ def _read_xliff(text: str) -> ParsedFile:
             ]
         )
     language = language_code(root.get("trgLang", ""), format=XLIFF)
-    errors, entries = Errors(), []
-    for number, unit in enumerate(root.iter(_tag("unit")), start=1):
+    _check_language(language, may_import)
+    units = _units(root)
+    misplaced = sum(1 for _unit in root.iter(_tag("unit"))) - len(units)
+    if misplaced:
+        raise TranslationFileError(
+            [
+                ngettext(
+                    "The file has %(count)d unit inside another unit (or elsewhere, not in a "
+                    "file or group element), which XLIFF 2.0 does not allow.",
+                    "The file has %(count)d units inside other units (or elsewhere, not in a "
+                    "file or group element), which XLIFF 2.0 does not allow.",
+                    misplaced,
+                )
+                % {"count": misplaced}
+            ]
+        )
+    entries = []
+    for number, unit in enumerate(units, start=1):
         entry = _xliff_entry(number, unit, errors)
-        if entry is not None:
+        if entry is not None and _storable(entry, XLIFF, errors):
             entries.append(entry)
-    errors.check()
     return ParsedFile(XLIFF, language, entries)
+
+
+def _units(root) -> list:
+    """The units where XLIFF 2.0 has them, in the file's order: children of a <file> or of a
+    <group>, groups nested at any depth (walked without recursion). Each element is visited once."""
+    units, unit, group = [], _tag("unit"), _tag("group")
+    for file in root.findall(_tag("file")):
+        pending = [iter(file)]
+        while pending:
+            for child in pending[-1]:
+                if child.tag == unit:
+                    units.append(child)
+                elif child.tag == group:
+                    pending.append(iter(child))
+                    break
+            else:
+                pending.pop()
+    return units
 
 
 def _xliff_entry(number: int, unit, errors: Errors) -> Entry | None:
     """A unit as an entry: its segments (and ignorables) joined, as a CAT tool may have split
     it. Its translation is unfinished (fuzzy) if a segment is still in state initial."""
     context = unit.get("name") or unit.get("id", "").replace(".", "/")
-    notes = {note.get("category"): (note.text or "").strip() for note in unit.iter(_tag("note"))}
+    # Its own notes only: a walk of the unit's whole subtree would read every element below it.
+    own = unit.find(_tag("notes"))
+    notes = {
+        note.get("category"): (note.text or "").strip()
+        for note in (own.findall(_tag("note")) if own is not None else ())
+    }
     sources, targets, fuzzy = [], [], False
     for part in unit:
         if part.tag not in (_tag("segment"), _tag("ignorable")):
