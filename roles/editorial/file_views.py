@@ -1,14 +1,15 @@
 """Admin pages for translators' files: export PO or XLIFF, import either after a dry-run preview.
-An upload is parsed once and its entries kept in the database (PendingImport) for the confirm step,
-which posts only the upload's id: tied to the user, expiring, applied at most once. Confirming
-checks it all again, so a file that no longer fits the database changes nothing."""
+An upload is parsed once and its entries kept in the database for the confirm step, which posts
+only the upload's id (roles.editorial.uploads: tied to the user, expiring, applied at most once).
+Confirming checks it all again, so a file that no longer fits the database changes nothing."""
+
+from functools import partial
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -16,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
-from roles.editorial import file_formats
-from roles.editorial.file_formats import ParsedFile
+from roles.editorial import file_formats, uploads
+from roles.editorial.permissions import may_translate
 from roles.editorial.translation_files import (
     MISSING,
     OUTDATED,
@@ -25,10 +26,8 @@ from roles.editorial.translation_files import (
     TranslationFileError,
     export_po,
     export_xliff,
-    import_entries,
 )
 from roles.languages import language_name, translation_languages
-from roles.models import PendingImport
 
 DOWNLOADS = {
     "po": (export_po, "po", "text/x-gettext-translation; charset=utf-8"),
@@ -112,6 +111,9 @@ def import_view(request) -> HttpResponse:
     """Upload → preview (a dry run) → confirm (checked again, then applied)."""
     if request.method != "POST":
         return _import_page(request)
+    # Before the upload is looked at: an account that may translate nothing is refused at once.
+    if not any(may_translate(request.user, code) for code in translation_languages()):
+        return _import_page(request, [_may_not()], status=403)
     return _confirm(request) if "upload" in request.POST else _preview(request)
 
 
@@ -119,30 +121,20 @@ def _preview(request) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _import_page(request, _form_errors(form))
-    upload = form.cleaned_data["file"]
+    file, may_import = form.cleaned_data["file"], partial(may_translate, request.user)
     try:
-        parsed = file_formats.read(upload.read(), name=upload.name)
-        if not _may_import(request, parsed.language):
-            return _refused(request, parsed.language)
-        report = import_entries(parsed, dry_run=True, user=request.user)
+        parsed = file_formats.read(file.read(), name=file.name, may_import=may_import)
+        preview = uploads.preview_upload(user=request.user, parsed=parsed, file_name=file.name)
+    except file_formats.LanguageRefused as refused:
+        return _refused(request, refused.language)
     except TranslationFileError as error:
         return _import_page(request, error.errors, more=error.more)
-    confirm = None
-    PendingImport.objects.expired().delete()
-    if report.changes or report.confirmed:
-        pending = PendingImport.objects.create(
-            user=request.user,
-            file_name=upload.name[-255:],
-            format=parsed.format,
-            language=parsed.language,
-            entries=parsed.to_json(),
-        )
-        confirm = ConfirmForm(initial={"upload": pending.pk})
+    confirm = ConfirmForm(initial={"upload": preview.upload.pk}) if preview.upload else None
     return _page(
         request,
         "import_preview.html",
         _("Import translations"),
-        report=report,
+        report=preview.report,
         confirm=confirm,
         language_name=language_name(parsed.language),
         minutes=settings.TRANSLATION_UPLOAD_SECONDS // 60,
@@ -151,50 +143,41 @@ def _preview(request) -> HttpResponse:
 
 def _confirm(request) -> HttpResponse:
     form = ConfirmForm(request.POST)
-    pending = (
-        PendingImport.objects.filter(pk=form.cleaned_data["upload"], user=request.user).first()
-        if form.is_valid()
-        else None
-    )
-    PendingImport.objects.expired().exclude(pk=getattr(pending, "pk", None)).delete()
-    # Another user's upload is as unknown as one applied or cleaned up already.
-    if pending is None:
-        return _import_page(request, [_gone()], status=404)
-    if pending.expired:
-        pending.delete()
-        minutes = settings.TRANSLATION_UPLOAD_SECONDS // 60
-        expired = ngettext(
-            "The upload of %(name)s expired: it is kept for %(minutes)d minute only. Nothing was "
-            "imported; upload the file again to see its preview.",
-            "The upload of %(name)s expired: it is kept for %(minutes)d minutes only. Nothing was "
-            "imported; upload the file again to see its preview.",
-            minutes,
-        ) % {"name": pending.file_name, "minutes": minutes}
-        return _import_page(request, [expired], status=410)
-    if not _may_import(request, pending.language):
-        return _refused(request, pending.language)
-    parsed = ParsedFile.from_json(
-        format=pending.format, language=pending.language, entries=pending.entries
-    )
+    upload_id = form.cleaned_data["upload"] if form.is_valid() else None
     try:
-        with transaction.atomic():
-            # Taken by deleting it: a second confirm (a double click, another tab) finds nothing.
-            if not PendingImport.objects.filter(pk=pending.pk).delete()[0]:
-                return _import_page(request, [_gone()], status=404)
-            report = import_entries(parsed, dry_run=False, user=request.user)
+        upload = uploads.find_upload(user=request.user, upload_id=upload_id)
+        if not may_translate(request.user, upload.language):
+            return _refused(request, upload.language)
+        report = uploads.apply_upload(upload=upload, user=request.user)
+    except uploads.UploadGone:
+        return _import_page(request, [_gone()], status=404)
+    except uploads.UploadExpired as expired:
+        return _import_page(request, [_expired(expired.upload.file_name)], status=410)
     except TranslationFileError as error:
         return _import_page(request, error.errors, more=error.more)
     messages.success(request, _done(report))
     return redirect("translation-files-import")
 
 
-def _may_import(request, language: str) -> bool:
-    return request.user.has_perm(f"roles.translate_{language}")
-
-
 def _refused(request, language: str) -> HttpResponse:
-    refused = _("You may not import texts in %(language)s.")
-    return _import_page(request, [refused % {"language": language_name(language)}], status=403)
+    return _import_page(request, [_may_not(language)], status=403)
+
+
+def _may_not(language: str | None = None) -> str:
+    if language is None:
+        return _("You may not import texts in any language.")
+    return _("You may not import texts in %(language)s.") % {"language": language_name(language)}
+
+
+def _expired(name: str) -> str:
+    minutes = settings.TRANSLATION_UPLOAD_SECONDS // 60
+    return ngettext(
+        "The upload of %(name)s expired: it is kept for %(minutes)d minute only. Nothing was "
+        "imported; upload the file again to see its preview.",
+        "The upload of %(name)s expired: it is kept for %(minutes)d minutes only. Nothing was "
+        "imported; upload the file again to see its preview.",
+        minutes,
+    ) % {"name": name, "minutes": minutes}
 
 
 def _gone() -> str:
