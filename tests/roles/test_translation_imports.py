@@ -17,7 +17,7 @@ from django.test import override_settings
 from django.utils import timezone, translation
 from reversion.models import Revision, Version
 
-from roles.editorial import file_formats, file_views, translation_status
+from roles.editorial import file_formats, file_views, translation_status, uploads
 from roles.editorial.diffs import describe
 from roles.editorial.file_views import UploadForm
 from roles.editorial.translation_files import (
@@ -60,6 +60,22 @@ def client_factory(django_user_model):
     def make(name="bob"):
         user = django_user_model.objects.create_superuser(name, f"{name}@example.com", "pw-1")
         client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    """A staff account that may view the content, and translate the languages given."""
+
+    def make(*languages: str):
+        user = django_user_model.objects.create_user("eleni", password="pw", is_staff=True)
+        codenames = ["view_role", *(f"translate_{code}" for code in languages)]
+        user.user_permissions.add(
+            *Permission.objects.filter(content_type__app_label="roles", codename__in=codenames)
+        )
         client.force_login(user)
         return client
 
@@ -533,17 +549,357 @@ def test_a_malformed_confirm_is_a_clear_404(editor_client, seeded):
     assert shown(response) == [in_admin_language(file_views._gone)]
 
 
-def test_a_translator_who_lost_the_permission_cannot_confirm(client, django_user_model, agent):
-    user = django_user_model.objects.create_user("eleni", password="pw", is_staff=True)
-    permission = Permission.objects.get(codename="translate_el")
-    user.user_permissions.add(permission)
-    client.force_login(user)
+def test_a_translator_who_lost_the_permission_cannot_confirm(staff_client, agent):
+    client = staff_client("el", "da")
     po = export_po(language="el")
     entry(po, "role:agent:title").msgstr = "Νέος τίτλος"
     preview = upload(client, str(po))
-    user.user_permissions.remove(permission)
+    assert preview.status_code == 200 and 'id="confirm-form"' in preview.content.decode()
+    user = PendingImport.objects.get().user
+    user.user_permissions.remove(Permission.objects.get(codename="translate_el"))
 
     response = confirm(client, preview)
 
     assert response.status_code == 403
+    assert shown(response) == [in_admin_language(file_views._may_not, "el")]
     assert Role.objects.get(pk=agent.pk).title_el == agent.title_el
+
+
+# Who may import: refused as early as what is known allows
+
+
+def test_an_account_that_may_translate_nothing_is_refused_before_the_file_is_read(
+    staff_client, agent
+):
+    client = staff_client()
+    po = export_po(language="el")
+    entry(po, "role:agent:title").msgstr = "Νέος τίτλος"
+
+    with mock.patch.object(file_formats, "read", wraps=file_formats.read) as read:
+        response = upload(client, str(po))
+
+    assert response.status_code == 403
+    assert read.call_count == 0
+    assert shown(response) == [in_admin_language(file_views._may_not)]
+    assert not PendingImport.objects.exists()
+
+
+def test_a_file_in_another_language_is_refused_before_its_entries_are_read(staff_client, agent):
+    """A Danish translator's Greek file is refused as soon as it names Greek: its units (here
+    with inline codes, an error of the file) are never read."""
+    client = staff_client("da")
+    text = export_xliff(language="el").replace(
+        f"<target>{agent.title_el}</target>", '<target>Νέος <ph id="1"/></target>'
+    )
+
+    with mock.patch.object(file_formats, "_xliff_entry", wraps=file_formats._xliff_entry) as read:
+        response = upload(client, text, "el.xlf")
+
+    assert response.status_code == 403
+    assert read.call_count == 0
+    assert shown(response) == [in_admin_language(file_views._may_not, "el")]
+    with translation.override("en"):
+        assert file_views._may_not("el") == "You may not import texts in Greek."
+
+
+def test_a_translator_imports_a_file_of_their_language(staff_client, agent):
+    client = staff_client("da")
+    po = export_po(language="da")
+    entry(po, "role:agent:title").msgstr = "Ny titel"
+
+    assert confirm(client, upload(client, str(po), "da.po")).status_code == 302
+    assert Role.objects.get(pk=agent.pk).title_da == "Ny titel"
+
+
+# Work in proportion to the file: no shape within the limits is slow
+
+
+def test_the_entry_count_before_parsing_never_runs_across_lines():
+    """`^\\s*msgid` ran across line ends: on a file of newlines each line start scanned the rest
+    of the file (time in the length squared). Every match stays within its line."""
+    text = '\n\n  \n\t msgid "a"\n\nmsgid\t"b"\n msgid_plural "c"\nmsgid\n' + "\n" * 1000
+
+    matches = list(file_formats.PO_ENTRY.finditer(text))
+
+    assert len(matches) == 3
+    assert all("\n" not in match[0] for match in matches)
+
+
+def test_a_file_of_newlines_at_the_size_limit_is_refused_clearly(editor_client, seeded):
+    text = "\n" * file_formats.max_bytes()
+
+    response = upload(editor_client, text)
+
+    assert shown(response) == refusal(text)
+    assert "no Language header" in refusal_in_english(text)
+
+
+def nested_units(depth: int, notes: int) -> str:
+    """Units nested in each other around many notes: each unit's subtree holds all of them."""
+    opened = "".join(f'<unit id="u{n}" name="role:nobody-{n}:title">' for n in range(depth))
+    return (
+        f'<xliff xmlns="{NS}" version="2.0" srcLang="nb" trgLang="el"><file id="f">{opened}'
+        f"{'<note/>' * notes}{'</unit>' * depth}</file></xliff>"
+    )
+
+
+def test_units_nested_in_units_are_refused(editor_client, seeded):
+    text = nested_units(depth=3, notes=2)
+
+    response = upload(editor_client, text, "el.xlf")
+
+    assert shown(response) == refusal(text, "el.xlf")
+    assert "The file has 2 units inside other units" in refusal_in_english(text)
+
+
+def test_an_xliff_file_with_more_elements_than_its_entries_need_is_refused_unparsed(
+    editor_client, seeded
+):
+    """The shape of the report: 999 units nested around 140,000 notes, within both limits."""
+    text = nested_units(depth=999, notes=140_000)
+    assert len(text.encode()) <= file_formats.max_bytes()
+
+    with mock.patch.object(file_formats, "fromstring", wraps=file_formats.fromstring) as parse:
+        response = upload(editor_client, text, "el.xlf")
+
+    assert parse.call_count == 0
+    assert shown(response) == refusal(text, "el.xlf")
+    assert "XML elements: at most 50000 are accepted" in refusal_in_english(text)
+
+
+def test_a_unit_reads_its_own_notes_only(seeded):
+    """A note elsewhere in a unit is not its note (and reading them all walked the unit's
+    whole subtree)."""
+    text = (
+        f'<xliff xmlns="{NS}" version="2.0" srcLang="nb" trgLang="el"><file id="f">'
+        '<unit id="a" name="role:a:title"><notes><note category="source-fingerprint">'
+        "0123456789abcdef</note></notes><segment><source>x</source><target>y<mrk id='m'>"
+        '<note category="target-fingerprint">fedcba9876543210</note></mrk></target></segment>'
+        "</unit></file></xliff>"
+    )
+
+    [read] = file_formats.read(text).entries
+
+    assert (read.source_fingerprint, read.target_fingerprint) == ("0123456789abcdef", "")
+
+
+def test_units_in_groups_are_read_in_order(seeded):
+    def unit_(name):
+        return (
+            f'<unit id="{name}" name="role:{name}:title"><segment state="translated">'
+            f"<source>{name}</source><target>{name}</target></segment></unit>"
+        )
+
+    text = (
+        f'<xliff xmlns="{NS}" version="2.0" srcLang="nb" trgLang="el"><file id="f">{unit_("a")}'
+        f'<group id="g">{unit_("b")}<group id="h">{unit_("c")}</group>{unit_("d")}</group>'
+        f'{unit_("e")}</file><file id="f2">{unit_("f")}</file></xliff>'
+    )
+
+    entries = file_formats.read(text).entries
+
+    assert [read.source for read in entries] == ["a", "b", "c", "d", "e", "f"]
+    assert [read.number for read in entries] == [1, 2, 3, 4, 5, 6]
+
+
+# Characters no text can hold
+
+
+def with_target(agent, target: str) -> str:
+    return export_xliff(language="el").replace(
+        f"<target>{agent.title_el}</target>", f"<target>{target}</target>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("target", "character"),
+    [
+        ('Νέος<cp hex="D800"/>', "U+D800"),
+        ('Νέος<cp hex="0"/>', "U+0000"),
+        ("Νέος&#x9f;", "U+009F"),
+        ("Νέος&#x1b;", ""),
+    ],
+    ids=["surrogate", "nul", "c1", "escape-in-xml"],
+)
+def test_an_xliff_text_with_a_control_character_is_refused_not_an_error_page(
+    editor_client, agent, target, character
+):
+    text = with_target(agent, target)
+
+    response = upload(editor_client, text, "el.xlf")
+
+    assert response.status_code == 200
+    assert shown(response) == refusal(text, "el.xlf")
+    assert not PendingImport.objects.exists()
+    assert Role.objects.get(pk=agent.pk).title_el == agent.title_el
+    if character:  # &#x1b; is not XML at all: refused by the parser
+        [refused] = refusal(text, "el.xlf")
+        assert refused.startswith(in_admin_language(file_formats._where, "xliff", 1))
+        assert "role:agent:title" in refused and character in refused
+
+
+@pytest.mark.parametrize(
+    ("msgstr", "character"),
+    [("Νέος\\bτίτλος", "U+0008"), ("Νέος\\fτίτλος", "U+000C")],
+    ids=["backspace", "form-feed"],
+)
+def test_a_po_text_with_an_escaped_control_character_is_refused(
+    editor_client, agent, msgstr, character
+):
+    text = str(export_po(language="el")).replace(f'msgstr "{agent.title_el}"', f'msgstr "{msgstr}"')
+    line = entry(polib.pofile(text), "role:agent:title").linenum
+
+    response = upload(editor_client, text)
+
+    assert response.status_code == 200
+    assert shown(response) == refusal(text)
+    with translation.override("en"), pytest.raises(TranslationFileError) as refused:
+        file_formats.read(text)
+    assert refused.value.errors == [
+        f"line {line}: role:agent:title holds the character {character} (a control "
+        "character, or half of a surrogate pair), which texts cannot hold."
+    ]
+    assert not PendingImport.objects.exists()
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x0b", "\x1c", "\x85"])
+def test_a_po_file_with_a_raw_control_character_is_refused_with_its_line(
+    editor_client, agent, character
+):
+    """NUL would reach the database; polib takes the others for line ends, changing the text."""
+    text = str(export_po(language="el")).replace(
+        f'msgstr "{agent.title_el}"', f'msgstr "Νέος{character}τίτλος"'
+    )
+    line = text[: text.index(character)].count("\n") + 1
+
+    response = upload(editor_client, text)
+
+    assert response.status_code == 200
+    assert shown(response) == refusal(text)
+    with translation.override("en"), pytest.raises(TranslationFileError) as refused:
+        file_formats.read(text)
+    assert refused.value.errors == [
+        f"line {line}: the character U+{ord(character):04X} (a control character) is not "
+        "accepted in a PO file."
+    ]
+
+
+def test_raw_control_characters_are_all_counted_and_the_first_listed(seeded):
+    text = str(export_po(language="el")) + "\n#\x00\n" * 2 + "#" + "\x01" * 100_000 + "\n"
+
+    with pytest.raises(TranslationFileError) as refused:
+        file_formats.read(text)
+
+    assert (len(refused.value.errors), refused.value.count) == (50, 100_002)
+
+
+def test_tabs_and_line_ends_are_kept_and_a_carriage_return_is_a_line_end(agent):
+    po = export_po(language="el")
+    text = str(po).replace(f'msgstr "{agent.title_el}"', 'msgstr "Νέος\\tτίτλος\\r\\nδύο"')
+
+    report = import_file(path_or_text=text, dry_run=True)
+
+    assert [change.new for change in report.changes] == ["Νέος\tτίτλος\nδύο"]
+
+
+def test_a_text_with_a_lone_surrogate_is_refused_as_not_utf_8(seeded):
+    with pytest.raises(TranslationFileError, match="not UTF-8"):
+        file_formats.read(str(export_po(language="el")).replace("msgstr", "msgstr \ud800", 1))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'msgid ""\nmsgstr "Language: el\\n"\n\nmsgctxt "a"\nmsgid "x"\nmsgstr "\xff\xfe"\n',
+        '\ufeffmsgid ""\nmsgstr "Language: el\\n"\n'.encode("utf-16"),
+        '<?xml version="1.0" encoding="UTF-16"?><xliff/>'.encode("utf-16"),
+    ],
+    ids=["invalid-utf-8", "utf-16-po", "utf-16-xliff"],
+)
+def test_a_file_not_in_utf_8_is_refused_clearly(editor_client, seeded, data):
+    response = upload(editor_client, data, "el.xlf" if b"x\x00l\x00i" in data else "el.po")
+
+    assert response.status_code == 200
+    assert shown(response) == [
+        in_admin_language(lambda: file_formats._("The file is not UTF-8 text."))
+    ]
+
+
+# One kept upload per user
+
+
+def test_a_new_preview_replaces_the_users_earlier_uploads(editor_client, other_client, agent):
+    po = export_po(language="el")
+    entry(po, "role:agent:title").msgstr = "Νέος τίτλος"
+    first = upload(editor_client, str(po), "first.po")
+    upload(other_client, str(po), "other.po")
+    entry(po, "role:agent:title").msgstr = "Δεύτερος τίτλος"
+
+    second = upload(editor_client, str(po), "second.po")
+
+    names = sorted(PendingImport.objects.values_list("file_name", flat=True))
+    assert names == ["other.po", "second.po"]
+    assert confirm(editor_client, first).status_code == 404
+    assert confirm(editor_client, second).status_code == 302
+    assert Role.objects.get(pk=agent.pk).title_el == "Δεύτερος τίτλος"
+
+
+def test_a_preview_with_nothing_to_import_forgets_the_earlier_upload(editor_client, agent):
+    po = export_po(language="el")
+    entry(po, "role:agent:title").msgstr = "Νέος τίτλος"
+    upload(editor_client, str(po))
+
+    upload(editor_client, str(export_po(language="el")))
+
+    assert not PendingImport.objects.exists()
+
+
+# The kept uploads as a service
+
+
+def test_an_upload_is_found_by_its_uploader_only_and_applied_once(editor, agent, django_user_model):
+    someone = django_user_model.objects.create_user("someone", password="pw")
+    po = export_po(language="el")
+    entry(po, "role:agent:title").msgstr = "Νέος τίτλος"
+    parsed = file_formats.read(str(po))
+    kept = uploads.preview_upload(user=editor, parsed=parsed, file_name="el.po").upload
+
+    with pytest.raises(uploads.UploadGone):
+        uploads.find_upload(user=someone, upload_id=kept.pk)
+    found = uploads.find_upload(user=editor, upload_id=kept.pk)
+    report = uploads.apply_upload(upload=found, user=editor)
+
+    assert [change.new for change in report.changes] == ["Νέος τίτλος"]
+    with pytest.raises(uploads.UploadGone):
+        uploads.apply_upload(upload=found, user=editor)
+    with pytest.raises(uploads.UploadGone):
+        uploads.find_upload(user=editor, upload_id=kept.pk)
+
+
+def test_an_expired_upload_is_deleted_when_it_is_asked_for(editor, agent):
+    po = export_po(language="el")
+    entry(po, "role:agent:title").msgstr = "Νέος τίτλος"
+    kept = uploads.preview_upload(
+        user=editor, parsed=file_formats.read(str(po)), file_name="el.po"
+    ).upload
+    PendingImport.objects.update(created_at=timezone.now() - timedelta(minutes=61))
+
+    with pytest.raises(uploads.UploadExpired) as expired:
+        uploads.find_upload(user=editor, upload_id=kept.pk)
+
+    assert expired.value.upload.file_name == "el.po"
+    assert not PendingImport.objects.exists()
+
+
+def test_an_upload_that_no_longer_fits_stays_kept(editor, agent):
+    po = export_po(language="el")
+    entry(po, "role:agent:title").msgstr = "Νέος τίτλος"
+    kept = uploads.preview_upload(
+        user=editor, parsed=file_formats.read(str(po)), file_name="el.po"
+    ).upload
+    Role.objects.filter(pk=agent.pk).update(title_nb="En annen tittel")
+
+    with pytest.raises(TranslationFileError, match="source text of role:agent:title changed"):
+        uploads.apply_upload(upload=kept, user=editor)
+
+    assert PendingImport.objects.filter(pk=kept.pk).exists()
