@@ -1,8 +1,12 @@
 """Admin pages that are not about one model: the translation dashboard and the site's history."""
 
+import json
+from collections import defaultdict
+
 from django.contrib import admin
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
+from django.db import models
 from django.forms.models import _get_foreign_key
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -56,9 +60,10 @@ def recent_changes(request):
         "version_set__content_type"
     )
     page = Paginator(revisions.order_by("-date_created"), 50).get_page(request.GET.get("page"))
+    owners = _owners()
     changes = []
     for revision in page:
-        edited = _edited(list(revision.version_set.all()))
+        edited = _edited(list(revision.version_set.all()), owners)
         changes.append(
             {
                 "revision": revision,
@@ -71,17 +76,17 @@ def recent_changes(request):
     return TemplateResponse(request, "admin/roles/recent_changes.html", context)
 
 
-def _edited(versions) -> list[dict]:
+def _edited(versions, owners: dict[type, list[tuple[type, models.ForeignKey]]]) -> list[dict]:
     """The objects of a revision that were edited, leaving out rows saved with an object of the
-    same revision whose form they are edited in (a role's duties...)."""
+    same revision whose form they are edited in (a role's duties...). Only such rows' versions
+    are read, and only for their link: a seed load's revision holds nearly every object."""
     present = {(v.content_type.model_class(), v.object_id) for v in versions}
+    kinds = {model for model, _object_id in present}
     edited = []
     for version in versions:
         model = version.content_type.model_class()
-        if model is None or any(
-            (owner, str(version.field_dict.get(attname))) in present
-            for owner, attname in _owners(model)
-        ):
+        links = [(owner, fk) for owner, fk in owners.get(model, ()) if owner in kinds]
+        if model is None or any((owner, _owner_id(version, fk)) in present for owner, fk in links):
             continue
         url = None
         if admin.site.is_registered(model):
@@ -93,14 +98,22 @@ def _edited(versions) -> list[dict]:
     return edited
 
 
-def _owners(model) -> list[tuple[type, str]]:
-    """The models whose admin forms edit rows of `model` inline, and the row's link to them."""
-    owners = []
+def _owner_id(version, fk) -> str:
+    """The id a row's version links to, read from its JSON without building the object (which
+    costs most of the page), else from the deserialised version."""
+    if version.format == "json":
+        return str(json.loads(version.serialized_data)[0]["fields"].get(fk.name))
+    return str(version.field_dict.get(fk.attname))
+
+
+def _owners() -> dict[type, list[tuple[type, models.ForeignKey]]]:
+    """For each model whose rows an admin form edits inline, the models whose forms do, and the
+    row's link to them (read from the admin's registry once per page)."""
+    owners = defaultdict(list)
     for owner, model_admin in admin.site._registry.items():
         for inline in model_admin.inlines:
-            if inline.model is model:
-                fk = _get_foreign_key(owner, model, fk_name=inline.fk_name)
-                owners.append((owner, fk.attname))
+            fk = _get_foreign_key(owner, inline.model, fk_name=inline.fk_name)
+            owners[inline.model].append((owner, fk))
     return owners
 
 

@@ -315,6 +315,18 @@ def test_recent_changes_name_the_role_not_its_rows(editor_client, agent):
     assert Duty.objects.filter(role=agent).first().text_nb[:30] not in what
 
 
+def test_recent_changes_build_no_object_from_its_versions(editor_client, agent, monkeypatch):
+    reversed_places(editor_client, agent)
+    built = []
+    monkeypatch.setattr(Version, "field_dict", property(lambda version: built.append(version)))
+
+    page = editor_client.get(reverse("recent-changes"))
+
+    assert page.status_code == 200
+    assert [str(item["name"]) for item in page.context["changes"][0]["objects"]] == [str(agent)]
+    assert built == []
+
+
 def test_a_restore_of_an_unknown_version_is_a_404_not_a_500(editor_client, agent):
     assert editor_client.get(role_url(agent, "revision", 999999)).status_code == 404
     bad = reverse("admin:roles_role_revision", args=["abc", 1])
