@@ -9,17 +9,6 @@ from roles.models.content import PARKING
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def logged_in(page, seeded, django_user_model):
-    django_user_model.objects.create_superuser("alice", "alice@example.com", "pw-alice-1")
-    page.goto("/admin/login/")
-    page.fill("#id_username", "alice")
-    page.fill("#id_password", "pw-alice-1")
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
-    return page
-
-
 def places(role) -> dict[str, int]:
     return dict(Duty.objects.filter(role=role).values_list("key", "order"))
 
