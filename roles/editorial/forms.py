@@ -113,10 +113,10 @@ class EditorialForm(forms.ModelForm):
             for row in field_changes(type(self.instance), opened.field_dict, now):
                 lines.append(
                     format_html(
-                        "{}: “{}” → “{}”",
-                        row["field"],
-                        str(row["old"] or "")[:200],
-                        str(row["new"] or "")[:200],
+                        _("{field}: “{old}” → “{new}”"),
+                        field=row["field"],
+                        old=str(row["old"] or "")[:200],
+                        new=str(row["new"] or "")[:200],
                     )
                 )
         if versions and versions[0].revision.user:

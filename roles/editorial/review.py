@@ -273,7 +273,11 @@ class ReviewMixin:
                     label = f"{verbose_name} ({language_name(language)})"
                 if formset is not None:
                     row = str(form.instance) if form.instance.pk else _("new row")
-                    label = f"{formset.model._meta.verbose_name} “{row}”: {label}"
+                    label = _("%(kind)s “%(object)s”: %(field)s") % {
+                        "kind": formset.model._meta.verbose_name,
+                        "object": row,
+                        "field": label,
+                    }
                 if isinstance(typed, list | tuple):
                     typed = ", ".join(str(value) for value in typed)
                 unsaved.append({"label": label, "value": typed})
