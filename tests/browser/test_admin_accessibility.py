@@ -5,11 +5,13 @@ import os
 from pathlib import Path
 
 import pytest
+import reversion
 from django.conf import settings
 from django.contrib import admin
 from django.urls import reverse
+from reversion.models import Version
 
-from roles.models import Role
+from roles.models import Role, Workplace
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,13 +55,29 @@ def test_the_admin_has_no_wcag_2_1_aa_violation(page, live_server, seeded, djang
     assert page.locator("html").get_attribute("lang") == code
     agent = Role.objects.get(key="agent")
     other = next(other for other, _name in settings.LANGUAGES if other != code)
+    with reversion.create_revision():
+        Workplace.objects.filter(slug=Workplace.objects.first().slug).first().delete()
 
     found = violations(page)
     for path in [
         *changelists(),
         reverse("admin:roles_role_history", args=[agent.pk]),
+        # Restoring the seeded version: what it would change, then the form.
+        reverse(
+            "admin:roles_role_revision",
+            args=[agent.pk, Version.objects.get_for_object(agent).last().pk],
+        ),
+        # Marking another language's texts reviewed: the list of what it would mark.
+        reverse("admin:roles_role_review", args=[agent.pk, other]),
         reverse("translation-dashboard"),
         reverse("recent-changes"),
+        reverse("translation-files-export"),
+        reverse("translation-files-import"),
+        # Recovering a deleted workplace: its last version, as a form.
+        reverse(
+            "admin:roles_workplace_recover",
+            args=[Version.objects.get_deleted(Workplace).first().pk],
+        ),
     ]:
         page.goto(path)
         found += violations(page)
