@@ -9,6 +9,7 @@ A test needing a program that is missing is skipped, except under CI (the CI var
 it fails: CI must install PostgreSQL 15, nginx and redis-server (.ci/run does).
 """
 
+import fcntl
 import os
 import pwd
 import random
@@ -408,8 +409,12 @@ def seeded_dump(pg_cluster, seeded_database):
 @pytest.fixture(scope="session")
 def collected_static() -> None:
     """whitenoise's manifest storage answers 500 without the manifest collectstatic writes (into
-    STATIC_ROOT, /staticfiles in the project, which git ignores)."""
-    manage("collectstatic", "--no-input", "-v", "0", env=app_env("sqlite:///unused.sqlite3"))
+    STATIC_ROOT, /staticfiles in the project, which git ignores). One collectstatic at a time:
+    a CI run once failed on a file that vanished under collectstatic, as when two write the same
+    folder."""
+    with open(ROOT / "staticfiles.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        manage("collectstatic", "--no-input", "-v", "0", env=app_env("sqlite:///unused.sqlite3"))
 
 
 class Gunicorn(Process):
