@@ -529,3 +529,18 @@ def test_the_restore_recover_and_history_pages_refuse_other_methods(editor_clien
     assert editor_client.put(recover).status_code == 405
     assert editor_client.post(role_url(agent, "history")).status_code == 405
     assert editor_client.get(role_url(agent, "history")).status_code == 200
+
+
+def test_a_long_entry_shows_its_first_changes_and_folds_the_rest(editor_client, seeded):
+    """The seed load's entry lists every field of the role and its rows: twelve are shown, the
+    rest are a click away, and a long text shows its beginning until it is opened."""
+    agent = Role.objects.get(key="agent")
+
+    page = editor_client.get(role_url(agent, "history")).content.decode()
+
+    seeded_entry = page[page.rindex("<caption>") :]
+    shown, folded = seeded_entry.split('<details class="kb-history-more">', 1)
+    assert shown.count('<th scope="row">') == 12
+    assert folded.count('<th scope="row">') > 12
+    assert '<details class="kb-long-value"><summary>' in seeded_entry
+    assert agent.body_nb.split("\n")[0][:60] in seeded_entry
