@@ -266,7 +266,19 @@ def skipped_text(detail: dict, *, done: bool) -> str:
             [_verbose_name(model, name) for name in detail.get("fields", [])], gettext("and")
         ),
     }
-    if not what["other"]:
+    if detail.get("gone"):
+        what["fields"] = get_text_list(
+            [_verbose_name(model, name) for name in detail["gone"]], gettext("and")
+        )
+        message = (
+            gettext("%(name)s “%(object)s” was not restored: the %(fields)s it names was deleted.")
+            if done
+            else gettext(
+                "%(name)s “%(object)s” cannot be restored: the %(fields)s it names has been "
+                "deleted."
+            )
+        )
+    elif not what["other"]:
         message = (
             gettext("%(name)s “%(object)s” was not restored: it clashed with another row.")
             if done

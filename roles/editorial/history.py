@@ -218,7 +218,8 @@ class HistoryMixin:
         place are first moved out of the way, so that no two ever hold one place; rows added
         since go after the restored ones. A row whose key (or other unique value) another row
         now holds is left as it is: the rows left so are returned, as history notes."""
-        version.revert()
+        _drop_deleted_links(version._object_version)
+        version._object_version.save()
         owned = self._owned([version.revision_id], version.object_id)
         skipped = []
         for model, fk in self._relations():
@@ -346,11 +347,35 @@ def _place(rows: list[Version]) -> None:
         row.field_dict["order"] = placed["order"]
 
 
+def _gone(obj: models.Model) -> list[str]:
+    """The links of `obj` (as a revision holds it) to objects deleted since."""
+    return [
+        field.name
+        for field in obj._meta.concrete_fields
+        if field.many_to_one
+        and getattr(obj, field.attname) is not None
+        and not field.related_model._base_manager.filter(pk=getattr(obj, field.attname)).exists()
+    ]
+
+
+def _drop_deleted_links(saved) -> None:
+    """Leave out of a deserialized object's many-to-many links those to objects deleted since
+    (an article): the rest is restored, and no link points nowhere."""
+    for name, pks in saved.m2m_data.items():
+        related = saved.object._meta.get_field(name).related_model._base_manager
+        existing = set(related.filter(pk__in=pks).values_list("pk", flat=True))
+        saved.m2m_data[name] = [pk for pk in pks if pk in existing]
+
+
 def _saved(row: Version, ordered: bool) -> bool:
-    """Save a row as its revision holds it; False if it clashes with another row."""
+    """Save a row as its revision holds it; False if it clashes with another row or links to
+    an object deleted since. Its links to articles deleted since are left out."""
     saved = row._object_version
     if ordered:
         saved.object.order = row.field_dict["order"]
+    if _gone(saved.object):
+        return False  # checked here: the database checks links only at the commit
+    _drop_deleted_links(saved)
     try:
         with transaction.atomic():
             saved.save()
@@ -363,6 +388,8 @@ def _clash(model, fk, row: Version) -> dict:
     """A row left as it is, as a history note: which row holds what it would take."""
     obj = row._object_version.object
     note = {"model": model._meta.label_lower, "object": row_name(row.object_repr)}
+    if gone := _gone(obj):
+        return {**note, "gone": gone}
     for constraint in model._meta.constraints:
         if not isinstance(constraint, models.UniqueConstraint) or "order" in constraint.fields:
             continue

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -13,7 +14,7 @@ from reversion.models import Revision, Version
 
 from roles.editorial import diffs
 from roles.editorial.diffs import field_label
-from roles.models import Duty, Role, RoleQuality, RoleScenario, RoleVersion
+from roles.models import Duty, Role, RoleQuality, RoleScenario, RoleVersion, Source
 from roles.models.content import PARKING, Origin
 from roles.seeds.loading import load_seeds
 from tests.helpers import form_data
@@ -544,3 +545,39 @@ def test_a_long_entry_shows_its_first_changes_and_folds_the_rest(editor_client, 
     assert folded.count('<th scope="row">') > 12
     assert '<details class="kb-long-value"><summary>' in seeded_entry
     assert agent.body_nb.split("\n")[0][:60] in seeded_entry
+
+
+def test_a_row_naming_a_deleted_quality_is_named_and_left_out_of_the_restore(editor_client, agent):
+    link = agent.role_qualities.order_by("order").first()
+    quality = link.quality
+    quality.delete()  # its notes on the roles go with it
+    url = role_url(agent, "revision", oldest(agent).pk)
+
+    page = editor_client.get(url)
+
+    assert page.status_code == 200
+    skipped = page.context["restoring"]["skipped"]
+    assert len(skipped) == 1 and str(RoleQuality._meta.verbose_name).lower() in skipped[0].lower()
+    response = editor_client.post(url, form_data(page.content.decode(), "role_form"), follow=True)
+    assert response.status_code == 200
+    assert [m.level_tag for m in response.context["messages"]] == ["success", "warning"]
+    assert not RoleQuality.objects.filter(pk=link.pk).exists()
+    connection.check_constraints()
+
+
+def test_a_restore_leaves_out_the_links_to_articles_deleted_since(editor_client, agent):
+    article = agent.sources.first()
+    duty = agent.duties.filter(sources__isnull=False).first()
+    deleted = [article.pk, *duty.sources.values_list("pk", flat=True)]
+    Role.objects.filter(pk=agent.pk).update(summary_da="Ændret.")
+    Source.objects.filter(pk__in=deleted).delete()
+    url = role_url(agent, "revision", oldest(agent).pk)
+
+    page = editor_client.get(url)
+    response = editor_client.post(url, form_data(page.content.decode(), "role_form"))
+
+    assert response.status_code == 302
+    connection.check_constraints()  # no link to a deleted article, from the role or a duty
+    agent.refresh_from_db()
+    assert agent.summary_da != "Ændret."
+    assert not agent.sources.filter(pk__in=deleted).exists()
