@@ -198,7 +198,8 @@
   const guardUnsavedTyping = () => {
     const form = document.querySelector("#content-main form[id$='_form']");
     if (!form) return;
-    let typed = false;
+    // A form sent back with errors holds what was typed, not saved yet.
+    let typed = Boolean(form.querySelector(".errornote, .errorlist"));
     const note = (event) => {
       // Choosing the texts' language changes nothing that is saved.
       if (!event.target.closest(".kb-text-language")) typed = true;

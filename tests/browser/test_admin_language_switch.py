@@ -228,3 +228,15 @@ def test_leaving_a_form_with_unsaved_typing_asks_first(editor_page, languages):
     page.wait_for_load_state()
     assert page.dialogs == ["beforeunload"]
     assert getattr(Role.objects.get(key="agent"), f"title_{languages[1]}") == "Ny tittel"
+
+
+def test_a_form_sent_back_with_errors_asks_before_it_is_left(editor_page):
+    page = role_form(editor_page)
+    page.check(f".kb-text-language input[value='{settings.LANGUAGE_CODE}']")
+    page.fill(f"#id_title_{settings.LANGUAGE_CODE}", "")  # the default language's title is required
+    page.click("input[name=_continue]")
+    page.locator(".errornote").wait_for()
+
+    page.goto(reverse("admin:roles_role_changelist"))
+
+    assert page.dialogs == ["beforeunload"]
