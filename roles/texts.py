@@ -2,6 +2,7 @@
 that it did, its issue #796); a page must say when a part is shown in another language, and mark
 that part with its own `lang`."""
 
+import re
 from dataclasses import dataclass
 
 from django.db import models
@@ -36,10 +37,15 @@ def columns(fields: tuple[str, ...], language: str, prefix: str = "") -> list[st
     return [prefix + build_localized_fieldname(field, code) for field in fields for code in chain]
 
 
+# Line ends other than LF: CR (a browser's CR LF, an old Mac's CR), and the line breaks a word
+# processor's text brings when pasted (Word's manual line break is U+000B).
+OTHER_LINE_ENDS = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+
+
 def unix_line_ends(value):
-    """`value` with CR LF and lone CR made LF (anything not a string as it is)."""
-    if isinstance(value, str) and "\r" in value:
-        return value.replace("\r\n", "\n").replace("\r", "\n")
+    """`value` with every line end made LF (anything not a string as it is)."""
+    if isinstance(value, str):
+        return OTHER_LINE_ENDS.sub("\n", value)
     return value
 
 

@@ -38,6 +38,8 @@ XLIFF_ELEMENTS_PER_ENTRY = 50
 # line end on import, excepted) and halves of surrogate pairs. PostgreSQL refuses NUL in text and
 # JSON, and a surrogate cannot be written as UTF-8 at all.
 UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# Written as they are in a PO file, polib also takes these two for line ends.
+RAW_IN_PO = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
 XLIFF_EXTENSIONS = (".xlf", ".xliff")
 # Inline codes stand for markup of the original; the texts here are plain and have none.
 XLIFF_CODES = {f"{{{XLIFF_NS}}}{name}" for name in ("ph", "sc", "ec")}
@@ -321,9 +323,9 @@ def _check_raw_characters(text: str, errors: Errors) -> None:
     ends (U+000B, U+001C, U+0085…), refusing the file as malformed or changing a text silently.
     Refused before polib reads the file, each with its line, counted in one pass over the text."""
     line, last = 1, 0
-    for index, found in enumerate(UNSTORABLE.finditer(text)):
+    for index, found in enumerate(RAW_IN_PO.finditer(text)):
         if index == MAX_ERRORS:
-            errors.count += len(UNSTORABLE.findall(text, found.start()))
+            errors.count += sum(1 for _found in RAW_IN_PO.finditer(text, found.start()))
             break
         line, last = line + text.count("\n", last, found.start()), found.start()
         errors.add(

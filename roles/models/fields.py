@@ -2,16 +2,36 @@
 textarea's lines with CR LF, an import or a script may bring lone CRs. Saving an unchanged form
 then changes nothing, and no comparison sees a line-end-only difference."""
 
+import re
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.fields import TranslationFieldDescriptor
 
 from roles.texts import unix_line_ends
 
+# Control characters a text cannot hold once its line ends are LF (a tab excepted): PostgreSQL
+# refuses NUL, and an exported XML or PO file the others.
+CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+
+
+def no_control_characters(value: str) -> None:
+    found = CONTROL.search(value or "")
+    if found:
+        raise ValidationError(
+            _("Remove the control character U+%(code)04X: texts cannot hold it."),
+            code="control_character",
+            params={"code": ord(found[0])},
+        )
+
 
 class LineEndsFormField(forms.CharField):
     """A form's text with Unix line ends: a posted text that differs from the stored one only by
-    its line ends has not changed."""
+    its line ends has not changed. A control character is refused."""
+
+    default_validators = [no_control_characters]
 
     def to_python(self, value):
         return unix_line_ends(super().to_python(value))

@@ -12,7 +12,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import translation
 
-from roles.editorial import diffs
+from roles.editorial import diffs, file_formats
+from roles.editorial.translation_files import export_po, export_xliff
 from roles.models import Duty, Role, RoleVersion, Source, VersionText
 from roles.versions import pinned, publishing
 from tests.helpers import form_data
@@ -190,3 +191,30 @@ def test_a_source_articles_original_title_is_cleaned_too(seeded):
 
     source.refresh_from_db()
     assert source.original_title == "Kundeservice\nagent"
+
+
+def test_a_pasted_manual_line_break_is_a_line_end_and_the_export_reads_back(editor_client, seeded):
+    """Word's manual line break (U+000B) pasted into a text is stored as a line end, so the
+    translators' files of that text read back."""
+    agent = Role.objects.get(key="agent")
+
+    response = post_with_browser_line_ends(
+        editor_client, agent, summary_da="Første linje\x0banden linje\u2028tredje"
+    )
+
+    assert response.status_code == 302
+    agent.refresh_from_db()
+    assert agent.summary_da == "Første linje\nanden linje\ntredje"
+    for export in (export_po, export_xliff):
+        file_formats.read(str(export(language="da")))
+
+
+def test_a_control_character_is_refused_on_the_form(editor_client, seeded):
+    agent = Role.objects.get(key="agent")
+
+    response = post_with_browser_line_ends(editor_client, agent, summary_da="Bell\x07")
+
+    assert response.status_code == 200
+    assert "U+0007" in response.content.decode()
+    agent.refresh_from_db()
+    assert "\x07" not in agent.summary_da

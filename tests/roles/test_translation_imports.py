@@ -762,7 +762,7 @@ def test_a_po_text_with_an_escaped_control_character_is_refused(
     assert not PendingImport.objects.exists()
 
 
-@pytest.mark.parametrize("character", ["\x00", "\x0b", "\x1c", "\x85"])
+@pytest.mark.parametrize("character", ["\x00", "\x0b", "\x1c", "\x85", "\u2028"])
 def test_a_po_file_with_a_raw_control_character_is_refused_with_its_line(
     editor_client, agent, character
 ):
