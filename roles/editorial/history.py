@@ -180,6 +180,10 @@ class HistoryMixin:
         diff, shown = [], {}
 
         def restore(delete=False):
+            if request.method == "POST":
+                # Held until the restore commits: a save can't slip in between check and write.
+                locked = self.model._base_manager.select_for_update().filter(pk=version.object_id)
+                list(locked.values_list("pk"))
             before = self._snapshot(version.object_id)
             token = _state_token(before)
             if request.method == "POST" and request.POST.get("restore_token") != token:
