@@ -35,16 +35,14 @@ django.setup()
 from xml.sax.saxutils import escape
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
 
+from bench.common import fresh_site, superuser_client
 from roles.editorial import file_formats
 from roles.editorial.translation_files import export_po, export_xliff
 from roles.models import Duty, Role
-from roles.seeds.loading import load_seeds
 from tests.helpers import form_data
 
 URL = "/admin/translation-files/import/"
@@ -169,19 +167,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     options = parser.parse_args()
-    # Plain static storage: the manifest of hashed names exists only after collectstatic.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.ALLOWED_HOSTS = ["testserver"]
-    call_command("migrate", verbosity=0)
-    load_seeds()
+    fresh_site()
     size, entries = settings.TRANSLATION_FILE_MAX_BYTES, settings.TRANSLATION_FILE_MAX_ENTRIES
     greek = fill_greek_texts(entries)
-    user = get_user_model().objects.create_superuser("bench", "bench@example.com", "pw-bench-1")
-    client = Client()
-    client.force_login(user)
+    client = superuser_client()
 
     report, po, xliff = (
         unknown_po(127_000, 5 * MB),

@@ -25,17 +25,13 @@ import django
 
 django.setup()
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from reversion.models import Revision, Version
 
+from bench.common import fresh_site, superuser_client
 from roles.models import Role
-from roles.seeds.loading import load_seeds
 from tests.helpers import form_data
 
 
@@ -44,17 +40,8 @@ def main() -> None:
     parser.add_argument("--saves", type=int, default=40)
     parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
-    # Plain static storage: the manifest of hashed names exists only after collectstatic.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.ALLOWED_HOSTS = ["testserver"]
-    call_command("migrate", verbosity=0)
-    load_seeds()
-    user = get_user_model().objects.create_superuser("bench", "bench@example.com", "pw-bench-1")
-    client = Client()
-    client.force_login(user)
+    fresh_site()
+    client = superuser_client()
     roles = list(Role.objects.order_by("pk"))
     for run in range(args.saves):
         url = reverse("admin:roles_role_change", args=[roles[run % len(roles)].pk])
