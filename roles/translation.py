@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from roles.models import Duty, Quality, Role, RoleQuality, Scenario, Source, Workplace
+from roles.models import Duty, Quality, Role, RoleQuality, Scenario, Source, Term, Workplace
 
 
 @register(Source)
@@ -38,3 +38,8 @@ class RoleQualityTranslationOptions(TranslationOptions):
 @register(Scenario)
 class ScenarioTranslationOptions(TranslationOptions):
     fields = ("title", "situation", "steps", "avoid", "origin")
+
+
+@register(Term)
+class TermTranslationOptions(TranslationOptions):
+    fields = ("term", "forms", "forbidden", "note")

@@ -2,9 +2,13 @@
 content version left the roles app) migrates to the current head without losing anything."""
 
 import importlib
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
@@ -15,7 +19,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from reversion.models import Revision, Version
 
-from roles.editorial import translation_status
+from roles.editorial import translation_status, workflow
 from roles.models import Role
 from roles.seeds.loading import load_seeds
 from roles.versions import publishing
@@ -120,7 +124,12 @@ def build_last_release_data(client, state):
     roles.models_module = True  # as the groups' migration does: these models are the old ones
     create_permissions(roles, verbosity=0, apps=state.apps)
     editorial_groups.create_groups(state.apps, None)  # made again if a flush removed them
-    load_seeds()
+    # Its seed files: the termbase (glossary.yaml) came later, with its table.
+    seeds = Path(tempfile.mkdtemp())
+    shutil.copytree(settings.SEEDS_DIR, seeds, dirs_exist_ok=True)
+    (seeds / "glossary.yaml").unlink()
+    load_seeds(directory=seeds)
+    shutil.rmtree(seeds)
     editor = get_user_model().objects.create_superuser("alice", "alice@example.com", "pw-alice-1")
     client.force_login(editor)
     agent = Role.objects.get(key="agent")
@@ -136,12 +145,15 @@ def build_last_release_data(client, state):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_database_of_the_last_release_migrates_without_loss(client):
+def test_a_database_of_the_last_release_migrates_without_loss(client, monkeypatch):
     """A database of the last release, with content, history and editors, migrates unchanged."""
     try:
         state = migrate(lambda graph: LAST_RELEASE)
         assert TABLES <= set(connection.introspection.table_names())  # not dropped
-        build_last_release_data(client, state)
+        # Its admin had no translation checks (their tables came with 0016): its forms ran none.
+        with monkeypatch.context() as patched:
+            patched.setattr(workflow, "page_checks", lambda request, obj: None)
+            build_last_release_data(client, state)
         moved = ContentType.objects.filter(model__in=MOVED)
         assert sorted(moved.values_list("app_label", flat=True)) == ["roles"] * 3
         before = snapshot(label=renamed)

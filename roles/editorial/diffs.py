@@ -17,6 +17,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from roles.completeness import text_fields
+from roles.editorial.checks.rules import CHECKS
 from roles.languages import language_name
 from roles.models.content import PARKING
 from roles.texts import unix_line_ends
@@ -218,12 +219,28 @@ def _describe_note(note: dict) -> str:
         return message % {"language": language_name(str(detail.get("language", "")))}
     if "published" in note:
         return gettext("Published version %(number)s.") % {"number": note["published"]["number"]}
+    if "dismissed" in note:
+        return _dismissed_text(note["dismissed"] or {})
     if "skipped" in note:
         return skipped_text(note["skipped"] or {}, done=True)
     for action in ("added", "changed", "deleted"):
         if action in note:
             return _describe_change(action, note[action] or {})
     return ""
+
+
+def _dismissed_text(detail: dict) -> str:
+    model = _model(detail.get("model"))
+    name = str(detail.get("field", ""))
+    check = CHECKS.get(str(detail.get("check", "")))
+    return gettext("Dismissed the warning “%(check)s” on %(field)s (%(language)s): %(reason)s") % {
+        "check": check.title if check else detail.get("check", ""),
+        "field": field_label(model, name) if model else name,
+        "language": language_name(str(detail.get("language", "")))
+        if detail.get("language") in dict(settings.LANGUAGES)
+        else detail.get("language", ""),
+        "reason": detail.get("reason", ""),
+    }
 
 
 def _describe_change(action: str, detail: dict) -> str:

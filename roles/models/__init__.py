@@ -15,6 +15,7 @@ from roles.models.content import (
 )
 from roles.models.imports import PendingImport
 from roles.models.records import FormerSlug, SeedRecord, TextStatus
+from roles.models.terms import CheckDismissal, Term
 from roles.models.versions import RoleVersion, VersionText
 
 # Each kind of content object by the name that files, the search index and the API call it.
@@ -32,6 +33,7 @@ KIND_OF = {model: kind for kind, model in KINDS.items()}
 __all__ = [
     "KINDS",
     "KIND_OF",
+    "CheckDismissal",
     "Content",
     "Duty",
     "FormerSlug",
@@ -46,6 +48,7 @@ __all__ = [
     "Scenario",
     "SeedRecord",
     "Source",
+    "Term",
     "TextStatus",
     "VersionText",
     "Workplace",

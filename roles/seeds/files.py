@@ -17,6 +17,7 @@ from roles.models import Origin, RoleKey
 from roles.texts import clean_text
 
 FILES = ("sources.yaml", "workplaces.yaml", "roles.yaml", "qualities.yaml", "scenarios.yaml")
+GLOSSARY = "glossary.yaml"  # the termbase, loaded last
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -82,6 +83,7 @@ class SeedData:
     roles: list[Item]
     qualities: list[Item]
     scenarios: list[Item]
+    terms: list[Item] = field(default_factory=list)
 
 
 @functools.lru_cache(maxsize=32)
@@ -382,4 +384,53 @@ def read_seed_files(directory: Path) -> SeedData:
             )
         )
 
-    return SeedData(sources, workplaces, roles, qualities, scenarios)
+    return SeedData(sources, workplaces, roles, qualities, scenarios, read_glossary(directory))
+
+
+# A termbase entry's fields per language, and their columns in the Term model.
+TERM_FIELDS = {"term": "term", "forms": "forms", "forbidden": "forbidden", "note": "note"}
+
+
+def read_glossary(directory: Path) -> list[Item]:
+    """The termbase of glossary.yaml (format: seeds/README.md), as Term values; none if the
+    directory has no glossary."""
+    file = _File(directory, GLOSSARY)
+    if not file.path.exists():
+        return []
+    terms, seen = [], set()
+    for entry in file.load("terms"):
+        reader = _Reader(file, entry, f"term {entry.get('concept')!r}")
+        key = reader.key("concept")
+        _unique(file, seen, key, entry)
+        unknown = set(entry) - {"concept", "en", *reader.languages}
+        if unknown:
+            reader.fail(f"unknown key {sorted(unknown)[0]!r}")
+        english = _term_entry(reader, "en")
+        values = {"english": english["term"], "english_forms": english["forms"]}
+        for code in reader.languages:
+            for name, value in _term_entry(reader, code).items():
+                values[f"{TERM_FIELDS[name]}_{code}"] = value
+        if not values[f"term_{reader.languages[0]}"]:
+            reader.fail(f"no term in the default language ({reader.languages[0]})")
+        terms.append(Item(key, values, where=reader.where))
+    return terms
+
+
+def _term_entry(reader: _Reader, code: str) -> dict[str, str]:
+    """One language's entry of a concept: forms and forbidden variants as lines."""
+    value = reader.entry.get(code) or {}
+    if not isinstance(value, dict) or set(value) - set(TERM_FIELDS):
+        reader.fail(f"{code!r} must be a mapping of {', '.join(TERM_FIELDS)}", value)
+    result = {}
+    for name in TERM_FIELDS:
+        item = value.get(name) or ""
+        if name in ("forms", "forbidden"):
+            if isinstance(item, str):
+                item = [item] if item else []
+            if not isinstance(item, list) or not all(isinstance(v, str) for v in item):
+                reader.fail(f"{code!r}: {name!r} must be a list of texts", value)
+            item = "\n".join(v.strip() for v in item if v.strip())
+        elif not isinstance(item, str):
+            reader.fail(f"{code!r}: {name!r} must be text", value)
+        result[name] = clean_text(item)
+    return result

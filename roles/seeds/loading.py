@@ -24,6 +24,7 @@ from roles.models import (
     Scenario,
     SeedRecord,
     Source,
+    Term,
     Workplace,
 )
 from roles.models.content import PARKING
@@ -122,6 +123,8 @@ class _Loader:
                 if role.key in scenario.values["roles"]
             ]
             self.ordered("role-scenario", RoleScenario, role, links, "scenario", scenarios)
+        if data.terms:  # the termbase (a seeds folder may have none)
+            self.objects("term", Term, "concept", data.terms)
         for identity, record in self.records.items():
             if record.pk is None or record.fingerprints != self.loaded.get(identity):
                 record.save()

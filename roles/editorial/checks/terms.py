@@ -1,0 +1,82 @@
+"""Finding a termbase's terms in a text, whatever their case, accents and endings.
+
+A term's *forms* say how it is recognised: one or more words, where `*` stands for any letters,
+at a word's end (its endings: `kunde*` finds kunden, kundene) or start (compounds: `*leder`
+finds kundeserviceleder). Case and accents do not count (`πελατ*` finds πελάτης and πελατών)."""
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+
+@functools.lru_cache(maxsize=8192)
+def normalise(text: str) -> str:
+    """`text` in lower case without accents, so that a form matches every way it is written."""
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return unicodedata.normalize("NFC", plain).replace("ς", "σ")
+
+
+@functools.lru_cache(maxsize=4096)
+def pattern(form: str) -> re.Pattern:
+    """The regular expression of one form (in normalised text)."""
+    words = []
+    for word in normalise(form).split():
+        core = re.escape(word.strip("*"))
+        start = r"\w*" if word.startswith("*") else ""
+        end = r"\w*" if word.endswith("*") else ""
+        words.append(f"{start}{core}{end}")
+    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)")
+
+
+@functools.lru_cache(maxsize=4096)
+def _any(forms: tuple[str, ...]) -> re.Pattern | None:
+    """One expression for several forms, to rule a text out in one search."""
+    forms = [form for form in forms if form.strip()]
+    return re.compile("|".join(pattern(form).pattern for form in forms)) if forms else None
+
+
+def forms_in(text: str, forms: tuple[str, ...]) -> list[str]:
+    """The forms found in `text`."""
+    plain = normalise(text)
+    combined = _any(tuple(forms))
+    if combined is None or not combined.search(plain):
+        return []
+    return [form for form in forms if form.strip() and pattern(form).search(plain)]
+
+
+def lines(value: str | None) -> list[str]:
+    """A termbase field holding one entry per line (forms, forbidden variants)."""
+    return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A concept in one language: its preferred term, the forms that recognise it, the variants
+    that must not be used, and a note for translators."""
+
+    term: str = ""
+    forms: tuple[str, ...] = ()
+    forbidden: tuple[str, ...] = ()
+    note: str = ""
+
+    @property
+    def recognised_by(self) -> tuple[str, ...]:
+        return self.forms or ((self.term,) if self.term else ())
+
+    def found_in(self, text: str) -> bool:
+        return bool(self.recognised_by) and bool(forms_in(text, self.recognised_by))
+
+    def forbidden_in(self, text: str) -> list[str]:
+        return forms_in(text, self.forbidden)
+
+
+@dataclass(frozen=True)
+class Concept:
+    key: str
+    entries: dict[str, Entry] = field(default_factory=dict)  # by language ("en": the interface's)
+    url: str = ""  # its page in admin, when it comes from the database
+
+    def entry(self, language: str) -> Entry:
+        return self.entries.get(language) or Entry()
