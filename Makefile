@@ -9,7 +9,7 @@ MANAGE := $(BIN)/python manage.py
 DEV := DEBUG=1
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-insecure-key-for-tests-only}
 
-.PHONY: run serve static test browser-tools install messages migrate seed superuser lint format check clean
+.PHONY: run serve static test browser-tools install messages migrate seed check-translations superuser lint format check clean
 
 run: install messages migrate seed ## Serve the site on SQLite at http://127.0.0.1:$(PORT)/
 	$(DEV) $(MANAGE) runserver 127.0.0.1:$(PORT)
@@ -47,6 +47,9 @@ migrate: install
 seed: migrate ## Load (or update) the seed content; keeps what editors changed
 	$(DEV) $(MANAGE) load_seeds
 
+check-translations: install ## The translation checks on seeds/ and locale/: fails on any finding
+	$(DEV) $(MANAGE) check_translations seeds locale --fail-on warning
+
 superuser: install ## Create an editor account with every permission
 	$(DEV) $(MANAGE) createsuperuser
 
@@ -58,7 +61,7 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-check: lint test ## What CI runs
+check: lint check-translations test ## What CI runs
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles node_modules .pytest_cache .ruff_cache

@@ -1,7 +1,8 @@
 """The admin's registrations live with the editorial workflow: roles/editorial/admin.py (the
-content) and versions_admin.py (published versions)."""
+content), versions_admin.py (published versions) and checks/admin.py (the termbase, dismissals)."""
 
 import roles.editorial.admin
+import roles.editorial.checks.admin
 import roles.editorial.versions_admin  # noqa: F401
 from roles.editorial.groups import show_translated_names
 

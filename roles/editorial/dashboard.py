@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from reversion.models import Revision
 
 from roles.editorial import translation_status
+from roles.editorial.checks import admin as checks
 from roles.editorial.diffs import describe
 from roles.editorial.permissions import may_review
 from roles.editorial.review import STATE_LABELS
@@ -48,6 +49,7 @@ def translation_dashboard(request):
         **admin.site.each_context(request),
         "title": "",
         "reports": reports,
+        "checks": checks.dashboard_table(),
     }
     return TemplateResponse(request, "admin/roles/translation_dashboard.html", context)
 
@@ -126,4 +128,5 @@ def urls():
             name="translation-dashboard",
         ),
         path("changes/", admin.site.admin_view(recent_changes), name="recent-changes"),
+        *checks.urls(),
     ]

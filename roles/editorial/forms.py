@@ -33,6 +33,8 @@ class EditorialForm(forms.ModelForm):
     each translation, and refuses to save over a change saved since it was opened (`edit_token`)."""
 
     locked: set[str] = set()
+    checks = None  # the page's checks and termbase (roles.editorial.checks.admin; get_form sets it)
+    user = None
     edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -42,6 +44,8 @@ class EditorialForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["edit_token"].initial = state_token(self.instance)
             self._show_sources()
+            if self.checks is not None:
+                self.checks.annotate(self, self.user)
 
     def _show_sources(self):
         for field in text_fields(type(self.instance)):

@@ -3,6 +3,7 @@ texts they wrote (so a changed source text makes its translations outdated), his
 restore, review."""
 
 from roles.editorial import translation_status
+from roles.editorial.checks.admin import page_checks
 from roles.editorial.forms import EditorialForm
 from roles.editorial.history import HistoryMixin
 from roles.editorial.permissions import locked_fields, may_edit_structure
@@ -18,6 +19,7 @@ class EditorialAdminMixin(ReviewMixin, HistoryMixin):
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.locked = locked_fields(request.user, self.model, form.base_fields)
+        form.checks, form.user = page_checks(request, obj), request.user
         return form
 
     def has_delete_permission(self, request, obj=None):
@@ -56,6 +58,7 @@ class EditorialInlineMixin:
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         formset.form.locked = locked_fields(request.user, self.model, formset.form.base_fields)
+        formset.form.checks, formset.form.user = page_checks(request, obj), request.user
         return formset
 
     def has_add_permission(self, request, obj=None):

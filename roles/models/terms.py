@@ -18,6 +18,7 @@ class Term(models.Model):
         _("concept"),
         max_length=80,
         unique=True,
+        # Translators: checks-ignore: glossary-forbidden (a concept's key, written as it is)
         help_text=_("A stable key, such as “call-centre”."),
     )
     english = models.CharField(

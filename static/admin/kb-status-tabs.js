@@ -24,6 +24,22 @@
         tab.append(" ", mark);
       }
     }
+    // The checks' findings under a text: their count on its tab.
+    for (const notes of document.querySelectorAll(".kb-check-notes[data-label]")) {
+      const errors = Number(notes.dataset.errors), warnings = Number(notes.dataset.warnings);
+      const panel = notes.closest(".ui-tabs-panel");
+      const tab = panel && document.querySelector(`.ui-tabs-nav a[href="#${CSS.escape(panel.id)}"]`);
+      if (!tab || !(errors || warnings) || tab.querySelector(".kb-badge--checks")) continue;
+      const mark = document.createElement("span");
+      mark.className = `kb-badge kb-badge--checks kb-badge--${errors ? "error" : "warning"}`;
+      mark.textContent = `${errors ? "✘" : "⚠"} ${errors + warnings}`;
+      mark.title = notes.dataset.label;
+      const hidden = document.createElement("span");
+      hidden.className = "visually-hidden";
+      hidden.textContent = ` (${notes.dataset.label})`;
+      mark.append(hidden);
+      tab.append(" ", mark);
+    }
     const hash = window.location.hash;
     const wanted = hash && document.querySelector(`.ui-tabs-nav a[href="${CSS.escape(hash).replace(/^\\#/, "#")}"]`);
     if (wanted) {

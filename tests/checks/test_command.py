@@ -142,3 +142,23 @@ def test_the_database_is_checked_with_each_text_named_by_its_object(seeded):
     assert finding_lines(output) == [
         "role:agent summary [el]: error [quotes] Opens a quotation with « that is never closed."
     ]
+
+
+def test_a_po_entry_turns_a_check_off_with_a_comment_for_translators(tmp_path):
+    """A string that must show what a check looks for says so in its source code comment."""
+    catalogue = tmp_path / "locale" / "nb" / "LC_MESSAGES" / "django.po"
+    catalogue.parent.mkdir(parents=True)
+    entry = 'msgid "Use « »."\nmsgstr "Bruk \\"anførselstegn\\"."\n'
+    catalogue.write_text(f'msgid ""\nmsgstr ""\n\n{entry}', encoding="utf-8")
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command(
+            "check_translations", str(tmp_path / "locale"), "--fail-on", "error", stdout=out
+        )
+    assert "[quotes]" in out.getvalue()
+
+    ignoring = "#. Translators: checks-ignore: quotes, spacing (it names the marks)\n"
+    catalogue.write_text(f'msgid ""\nmsgstr ""\n\n{ignoring}{entry}', encoding="utf-8")
+    out = io.StringIO()
+    call_command("check_translations", str(tmp_path / "locale"), "--fail-on", "error", stdout=out)
+    assert "[quotes]" not in out.getvalue()

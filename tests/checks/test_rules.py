@@ -423,12 +423,6 @@ def test_sentences_are_counted_at_their_ends_and_paragraphs():
     assert sentences("Kunden ringer; medarbejderen svarer.", "da") == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="SENTENCE_END's comment says a sentence ends before a capital, but it splits before "
-    "any letter: an abbreviation not in ABBREVIATIONS (evt.) followed by a lower-case word ends "
-    "a sentence",
-)
 def test_a_full_stop_before_a_lower_case_word_does_not_end_a_sentence():
     assert found("Kunden får eventuelt en rabat.", "Kunden får evt. et avslag.", "da") == set()
 

@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from roles.editorial.admin import MissingInLanguageFilter
-from roles.models import Duty, Role, RoleVersion, SeedRecord
+from roles.editorial.checks.dismissals import dismiss
+from roles.models import CheckDismissal, Duty, Role, RoleVersion, SeedRecord
 from tests.helpers import form_data
 
 pytestmark = pytest.mark.django_db
@@ -42,11 +43,15 @@ def test_every_list_renders_with_its_filters_and_search(editor_client, seeded, m
 def test_every_change_and_add_page_renders(editor_client, seeded, model):
     if model is Group:
         Group.objects.create(name="translators")
+    if model is CheckDismissal:
+        role = Role.objects.get(key="agent")
+        dismiss(obj=role, field="summary", language="el", check_id="length-ratio", reason="Fine.")
     obj = model.objects.first()
     assert editor_client.get(admin_url(model, "change", obj.pk)).status_code == 200
     assert editor_client.get(admin_url(model, "history", obj.pk)).status_code == 200
-    # Seed records are the loader's, and published versions are made by publishing: read only.
-    expected = 403 if model in (SeedRecord, RoleVersion) else 200
+    # Seed records are the loader's, published versions are made by publishing, and warnings
+    # are dismissed under their text: read only.
+    expected = 403 if model in (SeedRecord, RoleVersion, CheckDismissal) else 200
     assert editor_client.get(admin_url(model, "add")).status_code == expected
 
 

@@ -29,6 +29,7 @@ class Unit:
     interface: bool = False  # an interface string (placeholders, markup) rather than content
     obj: Any = None  # the object and field of a text in the database
     field: str = ""
+    ignored: frozenset[str] = frozenset()  # checks a PO entry's comment turns off (checks-ignore)
 
     @property
     def is_translation(self) -> bool:
@@ -71,7 +72,7 @@ def check(id: str, severity: str, title, explanation, *, translations_only: bool
 def run(unit: Unit, glossary: Sequence[Concept] = ()) -> list[Finding]:
     findings = []
     for one in CHECKS.values():
-        if one.translations_only and not unit.is_translation:
+        if (one.translations_only and not unit.is_translation) or one.id in unit.ignored:
             continue
         findings.extend(Finding(unit, one, detail) for detail in one.function(unit, glossary))
     return findings
@@ -104,6 +105,7 @@ def _quoted(values) -> str:
     ERROR,
     gettext_lazy("Quotation marks"),
     gettext_lazy(
+        # Translators: checks-ignore: quotes (it names the quotation marks it is about)
         "Each language has its own quotation marks: « » in Norwegian and Greek, » « in Danish. "
         'Straight quotes (") and English quotes belong in none of them.'
     ),
@@ -294,10 +296,12 @@ def latin_in_greek(unit: Unit, glossary) -> Iterator[str]:
     "greek-question-mark",
     ERROR,
     gettext_lazy("Greek question mark"),
+    # Translators: checks-ignore: greek-question-mark (it names the mark it is about)
     gettext_lazy("Greek asks with «;», never with «?»."),
 )
 def greek_question_mark(unit: Unit, glossary) -> Iterator[str]:
     if conventions(unit.language).question_mark != "?" and "?" in prose(unit.text):
+        # Translators: checks-ignore: greek-question-mark (it names the mark it is about)
         yield _("Has “?”.")
 
 
@@ -306,6 +310,7 @@ def greek_question_mark(unit: Unit, glossary) -> Iterator[str]:
     WARNING,
     gettext_lazy("Greek form of address"),
     gettext_lazy(
+        # Translators: checks-ignore: greek-informal-address (it names the forms it is about)
         "The site addresses its readers with the formal plural (εσείς, σας), never εσύ or σου."
     ),
 )
@@ -374,7 +379,7 @@ def glossary_forbidden(unit: Unit, glossary) -> Iterator[str]:
         entry = concept.entry(unit.language)
         for variant in entry.forbidden_in(unit.text):
             yield _("Has “%(variant)s”: use “%(term)s”.") % {
-                "variant": variant.replace("*", ""),
+                "variant": variant.replace("*", "…"),
                 "term": entry.term,
             }
 
@@ -384,7 +389,8 @@ ABBREVIATIONS = re.compile(
     r"(?<!\w)(?:f\.eks|bl\.a|m\.m|osv|dvs|mv|ca|e\.g|i\.e|etc|π\.χ|κ\.λπ|δηλ|κ\.ά|o\.l|jf|nr|kl|pr)\.",
     re.IGNORECASE,
 )
-SENTENCE_END = re.compile(r"[.!?…;\u037e]+[»«”’)]*(?=\s+[«»“(]?[^\W\d_]|\s*$)|\n\s*\n")
+CAPITAL = "A-ZÀ-ÖØ-ÞΆΈΉΊΌΎΏΑ-Ω"
+SENTENCE_END = re.compile(rf"[.!?…;\u037e]+[»«”’)]*(?=\s+[«»“(]?[{CAPITAL}]|\s*$)|\n\s*\n")
 LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -443,6 +449,7 @@ def length_ratio(unit: Unit, glossary) -> Iterator[str]:
     ERROR,
     gettext_lazy("Words of another language"),
     gettext_lazy(
+        # Translators: checks-ignore: language-mix (its examples are the words it is about)
         "Bokmål and Danish share most words but not all: a Bokmål word in a Danish text (etter "
         "for efter, noen for nogen) or a Danish one in a Bokmål text is a slip."
     ),

@@ -65,6 +65,11 @@ class Entry:
     def recognised_by(self) -> tuple[str, ...]:
         return self.forms or ((self.term,) if self.term else ())
 
+    @property
+    def forbidden_shown(self) -> str:
+        """The forbidden variants for reading: "…" where a form has "*" (any letters)."""
+        return ", ".join(form.replace("*", "…") for form in self.forbidden)
+
     def found_in(self, text: str) -> bool:
         return bool(self.recognised_by) and bool(forms_in(text, self.recognised_by))
 

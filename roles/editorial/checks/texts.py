@@ -2,6 +2,7 @@
 (locale/<lang>/LC_MESSAGES/*.po, file:line) and the database's (object field [lang]); and the
 termbase, from glossary.yaml or from the database."""
 
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -101,18 +102,33 @@ def catalogue_units(directory: Path, only: Iterable[str] | None = None) -> Itera
             continue
         for path in sorted((directory / code / "LC_MESSAGES").glob("*.po")):
             for entry in polib.pofile(str(path)):
-                if entry.obsolete:
+                if entry.obsolete or entry.fuzzy:  # gettext uses neither
                     continue
                 where = f"{_label(path)}:{entry.linenum}"
+                ignored = ignored_checks(entry.comment)
                 if entry.msgid_plural:
                     for index, text in sorted(entry.msgstr_plural.items()):
                         source = entry.msgid if index == 0 else entry.msgid_plural
-                        yield from _interface_unit(where, code, text, source)
+                        yield from _interface_unit(where, code, text, source, ignored)
                 else:
-                    yield from _interface_unit(where, code, entry.msgstr, entry.msgid)
+                    yield from _interface_unit(where, code, entry.msgstr, entry.msgid, ignored)
 
 
-def _interface_unit(where: str, code: str, text: str, source: str) -> Iterator[Unit]:
+# A string whose text must show what a check looks for (the quotes check's explanation names the
+# quotation marks) says so where it is written, in a comment for translators that reaches every
+# catalogue: "# Translators: checks-ignore: quotes (why)".
+CHECKS_IGNORE = re.compile(r"checks-ignore:\s*([\w-]+(?:\s*,\s*[\w-]+)*)")
+
+
+def ignored_checks(comment: str) -> frozenset[str]:
+    return frozenset(
+        check.strip()
+        for found in CHECKS_IGNORE.finditer(comment or "")
+        for check in found[1].split(",")
+    )
+
+
+def _interface_unit(where, code, text, source, ignored) -> Iterator[Unit]:
     if text:
         yield Unit(
             where=where,
@@ -121,6 +137,7 @@ def _interface_unit(where: str, code: str, text: str, source: str) -> Iterator[U
             source=source,
             source_language=INTERFACE_SOURCE,
             interface=True,
+            ignored=ignored,
         )
 
 
