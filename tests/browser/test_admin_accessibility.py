@@ -8,10 +8,11 @@ import pytest
 import reversion
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from reversion.models import Version
 
-from roles.models import Role, Workplace
+from roles.models import Role, Term, Workplace
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -57,6 +58,11 @@ def test_the_admin_has_no_wcag_2_1_aa_violation(page, live_server, seeded, djang
     other = next(other for other, _name in settings.LANGUAGES if other != code)
     with reversion.create_revision():
         Workplace.objects.filter(slug=Workplace.objects.first().slug).first().delete()
+    # Findings of the checks for the form, the dashboard, their list and the dismissal page.
+    Role.objects.filter(key="agent").update(
+        summary_el="Απαντά μέσω email. Τι άλλο κάνει?", summary_da="En kunde etter en anden."
+    )
+    role_kind = ContentType.objects.get_for_model(Role).pk
 
     found = violations(page)
     for path in [
@@ -70,6 +76,10 @@ def test_the_admin_has_no_wcag_2_1_aa_violation(page, live_server, seeded, djang
         # Marking another language's texts reviewed: the list of what it would mark.
         reverse("admin:roles_role_review", args=[agent.pk, other]),
         reverse("translation-dashboard"),
+        reverse("check-findings") + "?language=el",
+        reverse("dismiss-warning", args=[role_kind, agent.pk, "summary", "el"])
+        + "?check=latin-in-greek",
+        reverse("admin:roles_term_change", args=[Term.objects.first().pk]),
         reverse("recent-changes"),
         reverse("translation-files-export"),
         reverse("translation-files-import"),
