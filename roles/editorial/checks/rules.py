@@ -243,16 +243,24 @@ def placeholders(unit: Unit, glossary) -> Iterator[str]:
         yield from _difference(mine, theirs)
 
 
+FILL_IN = re.compile(r"\[\[|\]\]")
+
+
 @check(
     "markup",
     ERROR,
     gettext_lazy("Markup"),
-    gettext_lazy("A translation keeps its source's HTML tags, each opened and closed as there."),
+    gettext_lazy(
+        "A translation keeps its source's HTML tags, each opened and closed as there, and its "
+        "[[ ]] marks."
+    ),
     translations_only=True,
 )
 def markup(unit: Unit, glossary) -> Iterator[str]:
     def tags(text):
-        return Counter(match.group(0).split()[0].rstrip(">") + ">" for match in TAG.finditer(text))
+        found = Counter(match.group(0).split()[0].rstrip(">") + ">" for match in TAG.finditer(text))
+        # The job-posting kit's marks for what the recruiter fills in: [[FILL IN: …]].
+        return found + Counter(FILL_IN.findall(text))
 
     mine, theirs = tags(unit.text), tags(unit.source)
     if mine != theirs:
