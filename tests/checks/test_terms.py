@@ -28,7 +28,7 @@ from roles.seeds.files import read_glossary
     ],
 )
 def test_a_form_finds_its_words_whatever_their_case_accents_and_endings(form, text):
-    assert forms_in(text, (form,)) == [form]
+    assert forms_in(text, (form,)) == (form,)
 
 
 @pytest.mark.parametrize(
@@ -44,12 +44,12 @@ def test_a_form_finds_its_words_whatever_their_case_accents_and_endings(form, te
     ],
 )
 def test_a_form_does_not_find_its_letters_inside_another_word(form, text):
-    assert forms_in(text, (form,)) == []
+    assert forms_in(text, (form,)) == ()
 
 
 def test_only_the_forms_found_are_returned_in_their_order():
     forms = ("kundestøtte*", "", "kundesupport*", "helpdesk")
-    assert forms_in("Kundesupport og helpdesk", forms) == ["kundesupport*", "helpdesk"]
+    assert forms_in("Kundesupport og helpdesk", forms) == ("kundesupport*", "helpdesk")
 
 
 def test_accents_case_and_final_sigma_are_normalised():

@@ -38,7 +38,7 @@ class PageChecks:
     def __init__(self, objects):
         self.glossary = glossary_from_database()
         self.findings: dict[tuple, list[Finding]] = defaultdict(list)
-        for finding in check_objects(objects, glossary=self.glossary):
+        for finding in check_objects(objects, glossary=self.glossary, named=False):
             unit = finding.unit
             self.findings[type(unit.obj), unit.obj.pk, unit.field, unit.language].append(finding)
 

@@ -23,13 +23,14 @@ def check_objects(
     *,
     languages: Iterable[str] | None = None,
     glossary: Sequence[Concept] | None = None,
+    named: bool = True,
 ) -> list[Finding]:
     """The findings on the texts of `objects` (every content object by default), each dismissed
     warning carrying its CheckDismissal (`finding.dismissal`)."""
     objects = content_objects() if objects is None else list(objects)
     if glossary is None:
         glossary = glossary_from_database()
-    findings = check_units(database_units(objects, languages), glossary)
+    findings = check_units(database_units(objects, languages, named=named), glossary)
     dismissals = _dismissals(objects)
     result = []
     for finding in findings:

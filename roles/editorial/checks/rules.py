@@ -1,6 +1,7 @@
 """The checks: each has an id, a severity and an explanation, and looks at one text (a `Unit`)
 against its source. The ids are those of docs/translation-style.md and of `check_translations`."""
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -89,6 +90,7 @@ TAG = re.compile(r"</?([A-Za-z][\w-]*)(?:\s[^<>]*)?/?>")
 ADDRESS = re.compile(r"https?://\S+|\b[\w.+-]+@[\w-]+\.[\w.]+|(?<!\w)/[\w./<>*?-]+/")
 
 
+@functools.lru_cache(maxsize=16384)  # every check reads a text's prose
 def prose(text: str, instead: str = " ") -> str:
     """`text` without placeholders, markup and addresses, each replaced by `instead`."""
     for pattern in (ADDRESS, TAG, PLACEHOLDER):

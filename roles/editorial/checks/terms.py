@@ -37,13 +37,14 @@ def _any(forms: tuple[str, ...]) -> re.Pattern | None:
     return re.compile("|".join(pattern(form).pattern for form in forms)) if forms else None
 
 
-def forms_in(text: str, forms: tuple[str, ...]) -> list[str]:
+@functools.lru_cache(maxsize=65536)  # a source text is read once for each of its translations
+def forms_in(text: str, forms: tuple[str, ...]) -> tuple[str, ...]:
     """The forms found in `text`."""
     plain = normalise(text)
     combined = _any(tuple(forms))
     if combined is None or not combined.search(plain):
-        return []
-    return [form for form in forms if form.strip() and pattern(form).search(plain)]
+        return ()
+    return tuple(form for form in forms if form.strip() and pattern(form).search(plain))
 
 
 def lines(value: str | None) -> list[str]:
@@ -73,7 +74,7 @@ class Entry:
     def found_in(self, text: str) -> bool:
         return bool(self.recognised_by) and bool(forms_in(text, self.recognised_by))
 
-    def forbidden_in(self, text: str) -> list[str]:
+    def forbidden_in(self, text: str) -> tuple[str, ...]:
         return forms_in(text, self.forbidden)
 
 

@@ -142,13 +142,15 @@ def _interface_unit(where, code, text, source, ignored) -> Iterator[Unit]:
 
 
 def database_units(
-    objects: Iterable[models.Model], only: Iterable[str] | None = None
+    objects: Iterable[models.Model], only: Iterable[str] | None = None, *, named: bool = True
 ) -> Iterator[Unit]:
-    """Every text of these objects, named `role:agent summary [el]` (as translator files do)."""
+    """Every text of these objects, named `role:agent summary [el]` (as translator files do);
+    unnamed, the object's kind and id (a form's own checks need no name, and a duty's name reads
+    its role)."""
     from roles.editorial.identifiers import identify
 
     for obj in objects:
-        name = identify(obj)
+        name = identify(obj) if named else f"{obj._meta.model_name}:{obj.pk}"
         for field in text_fields(type(obj)):
             texts = {
                 code: getattr(obj, build_localized_fieldname(field, code)) or ""
