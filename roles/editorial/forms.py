@@ -55,7 +55,7 @@ class EditorialForm(forms.ModelForm):
                 if code != settings.LANGUAGE_CODE and name in self.fields and source:
                     self.fields[name].help_text = format_html(
                         '<span class="kb-source"><strong>{}:</strong> {}</span>',
-                        _("Source text (%(language)s)")
+                        _("Source text, %(language)s")
                         % {"language": language_name(settings.LANGUAGE_CODE)},
                         source,
                     )

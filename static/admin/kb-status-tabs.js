@@ -32,7 +32,7 @@
       if (!tab || !(errors || warnings) || tab.querySelector(".kb-badge--checks")) continue;
       const mark = document.createElement("span");
       mark.className = `kb-badge kb-badge--checks kb-badge--${errors ? "error" : "warning"}`;
-      mark.textContent = `${errors ? "✘" : "⚠"} ${errors + warnings}`;
+      mark.textContent = [errors && `✘ ${errors}`, warnings && `⚠ ${warnings}`].filter(Boolean).join(" ");
       mark.title = notes.dataset.label;
       const hidden = document.createElement("span");
       hidden.className = "visually-hidden";

@@ -56,7 +56,7 @@ def test_a_planted_error_in_a_seed_file_fails_at_its_line(seeds_copy):
     output, error = check_translations(seeds_copy, "--fail-on", "warning")
     assert error is not None
     assert str(error).startswith("1 error(s), 0 warning(s)")
-    assert finding_lines(output) == [f'{seeds_copy}/roles.yaml:{line}: error [quotes] Uses ".']
+    assert finding_lines(output) == [f'{seeds_copy}/roles.yaml:{line}: error [quotes] Uses “"”.']
     assert "[quotes] Each language has its own quotation marks" in output
 
 
@@ -88,10 +88,10 @@ def test_only_the_languages_asked_for_are_reported(seeds_copy):
     greek = plant(roles, GREEK, GREEK_QUOTED)
 
     output, _error = check_translations(seeds_copy, "--lang", "da")
-    assert finding_lines(output) == [f'{roles}:{danish}: error [quotes] Uses ".']
+    assert finding_lines(output) == [f'{roles}:{danish}: error [quotes] Uses “"”.']
 
     output, _error = check_translations(seeds_copy, "--lang", "el")
-    assert finding_lines(output) == [f'{roles}:{greek}: error [quotes] Uses ".']
+    assert finding_lines(output) == [f'{roles}:{greek}: error [quotes] Uses “"”.']
 
 
 def test_findings_do_not_fail_the_command_by_default(seeds_copy):

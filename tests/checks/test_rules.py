@@ -248,7 +248,7 @@ def test_danish_quotes_in_the_norwegian_order_say_so():
 def test_straight_quotes_in_bokmal_are_named():
     with translation.override("en"):
         details = [f.detail for f in findings('Kunden sa "takk" og gikk.', language="nb")]
-    assert details == ['Uses ".']
+    assert details == ['Uses “"”.']
 
 
 def test_quotes_inside_a_placeholder_or_markup_do_not_count():
@@ -456,3 +456,32 @@ def test_the_checks_against_the_source_are_not_run_on_a_source_text():
     assert {id for id, check in CHECKS.items() if check.translations_only} == against_the_source
     text = "Kunden ringer 24 timer i døgnet, %(count)d <b>ganger</b> i uken"
     assert found(text, "", "nb", glossary=GLOSSARY) == set()
+
+
+def test_a_term_inside_a_longer_term_is_not_asked_for_again():
+    """ "kundeservice" holds "kunde": the longer term is the one the translation needs."""
+    [finding] = findings(
+        "Η ομάδα απαντά στα τηλέφωνα.", "Kundeservice svarer i telefonen.", "el", glossary=GLOSSARY
+    )
+    assert finding.check.id == "glossary-missing"
+    assert "εξυπηρέτηση πελατών" in finding.detail and "πελάτης" not in finding.detail
+
+
+def test_every_term_missing_from_a_text_is_one_warning_to_dismiss():
+    source = "Kunden ringer kundeservice. En annen kunde venter."
+    results = findings("Κάποιος τηλεφωνεί. Ένας άλλος περιμένει.", source, "el", glossary=GLOSSARY)
+    missing = [f for f in results if f.check.id == "glossary-missing"]
+    assert len(missing) == 1
+    assert "πελάτης" in missing[0].detail and "εξυπηρέτηση πελατών" in missing[0].detail
+
+
+def test_a_check_that_finds_several_things_is_one_finding():
+    results = findings("Kunden  ringer , og  venter .", "Kunden ringer, og venter.")
+    assert [f.check.id for f in results].count("spacing") == 1
+
+
+@pytest.mark.parametrize(("text", "message"), [("Én sætning her.", "1 sentence, the source 2.")])
+def test_the_sentence_count_is_told_in_the_right_number(text, message):
+    with translation.override("en"):
+        [finding] = findings(text, "Første setning. Andre setning.")
+    assert finding.detail == message

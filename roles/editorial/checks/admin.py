@@ -9,11 +9,12 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TabbedTranslationAdmin
@@ -24,6 +25,7 @@ from roles.completeness import text_fields
 from roles.editorial.checks.dismissals import NotDismissable, dismiss
 from roles.editorial.checks.findings import check_objects, counts
 from roles.editorial.checks.rules import CHECKS, ERROR, WARNING, Finding
+from roles.editorial.checks.terms import concepts_in
 from roles.editorial.checks.texts import glossary_from_database
 from roles.editorial.permissions import may_edit_structure, may_translate
 from roles.editorial.review import edit_link
@@ -46,16 +48,21 @@ class PageChecks:
         _annotate(self, form, user)
 
     def of(self, obj, field: str, language: str) -> list[Finding]:
-        return self.findings.get((type(obj), obj.pk, field, language), [])
+        """A text's findings, errors first, dismissed warnings last."""
+        found = self.findings.get((type(obj), obj.pk, field, language), [])
+        return sorted(found, key=lambda f: (f.dismissal is not None, f.severity != ERROR))
 
     def terms(self, source: str, language: str) -> list[dict]:
         """The concepts `source` (default-language text) uses, with their term in `language`."""
-        found = []
-        for concept in self.glossary:
-            original, target = concept.entry(settings.LANGUAGE_CODE), concept.entry(language)
-            if original.found_in(source) and target.term:
-                found.append({"concept": concept, "source": original, "target": target})
-        return found
+        return [
+            {
+                "concept": concept,
+                "source": concept.entry(settings.LANGUAGE_CODE),
+                "target": concept.entry(language),
+            }
+            for concept in concepts_in(source, self.glossary, settings.LANGUAGE_CODE)
+            if concept.entry(language).term
+        ]
 
 
 def page_checks(request, obj) -> PageChecks | None:
@@ -133,13 +140,15 @@ def findings_list(request):
         and (check_id is None or finding.check.id == check_id)
         and not finding.dismissal
     ]
-    context = {
-        **admin.site.each_context(request),
-        "title": _("Check findings"),
-        "language_name": language_name(language),
-        "check": CHECKS.get(check_id),
-        "rows": rows,
-    }
+    check = CHECKS.get(check_id)
+    if check:
+        title = _("“%(check)s” in %(language)s") % {
+            "check": check.title,
+            "language": language_name(language),
+        }
+    else:
+        title = _("What the checks found in %(language)s") % {"language": language_name(language)}
+    context = {**admin.site.each_context(request), "title": title, "check": check, "rows": rows}
     return TemplateResponse(request, "admin/roles/check_findings.html", context)
 
 
@@ -178,11 +187,17 @@ def dismiss_warning(request, content_type_id, object_id, field, language):
         raise Http404
     if language not in languages():
         raise Http404
-    if not may_translate(request.user, language):
-        raise PermissionDenied
     obj = model.objects.filter(pk=object_id).first()
     if obj is None:
         raise Http404
+    back = edit_link(obj, field, language)["url"]
+    if not may_translate(request.user, language):
+        messages.error(
+            request,
+            _("Only those who may edit the %(language)s texts may dismiss their warnings.")
+            % {"language": language_name(language)},
+        )
+        return HttpResponseRedirect(back)
     check_id = request.GET.get("check") or request.POST.get("check")
     finding = next(
         (
@@ -192,7 +207,6 @@ def dismiss_warning(request, content_type_id, object_id, field, language):
         ),
         None,
     )
-    back = edit_link(obj, field, language)["url"]
     if finding is None or finding.severity != WARNING:
         messages.info(request, _("The check finds nothing to dismiss there any more."))
         return HttpResponseRedirect(back)
@@ -260,22 +274,45 @@ class TermAdmin(VersionAdmin, TabbedTranslationAdmin):
         return may_edit_structure(request.user) and super().has_delete_permission(request, obj)
 
 
+class CheckFilter(admin.SimpleListFilter):
+    title = gettext_lazy("check")
+    parameter_name = "check"
+
+    def lookups(self, request, model_admin):
+        return [(check.id, check.title) for check in CHECKS.values() if check.severity == WARNING]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(check_id=self.value()) if self.value() else queryset
+
+
 @admin.register(CheckDismissal)
 class CheckDismissalAdmin(admin.ModelAdmin):
     """Dismissed warnings, for finding out why one is not shown; deleting one shows it again."""
 
-    list_display = [
-        "check_id",
-        "content_type",
-        "object_id",
-        "field",
-        "language",
-        "reason",
-        "dismissed_by",
-        "dismissed_at",
-    ]
-    list_filter = ["language", "check_id"]
+    list_display = ["check_title", "text", "language", "reason", "dismissed_by", "dismissed_at"]
+    list_filter = ["language", CheckFilter]
+    list_select_related = ["content_type", "dismissed_by"]
     readonly_fields = [f.name for f in CheckDismissal._meta.fields]
+
+    @admin.display(description=gettext_lazy("check"), ordering="check_id")
+    def check_title(self, dismissal):
+        check = CHECKS.get(dismissal.check_id)
+        return check.title if check else dismissal.check_id
+
+    @admin.display(description=gettext_lazy("text"))
+    def text(self, dismissal):
+        """The object and field, linked to the form on the text's language tab."""
+        model = dismissal.content_type.model_class()
+        obj = model.objects.filter(pk=dismissal.object_id).first() if model else None
+        if obj is None or dismissal.field not in text_fields(model):
+            return f"{dismissal.content_type} {dismissal.object_id}: {dismissal.field}"
+        link = edit_link(obj, dismissal.field, dismissal.language)
+        name = _("%(kind)s “%(object)s”: %(field)s") % {
+            "kind": capfirst(link["kind"]),
+            "object": obj,
+            "field": link["field"],
+        }
+        return format_html('<a href="{}">{}</a>', link["url"], name)
 
     def has_add_permission(self, request):
         return False

@@ -8,11 +8,11 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from roles.editorial.checks.conventions import conventions
-from roles.editorial.checks.terms import Concept, normalise
+from roles.editorial.checks.terms import Concept, concepts_in, normalise
 
 ERROR, WARNING = "error", "warning"
 
@@ -71,11 +71,15 @@ def check(id: str, severity: str, title, explanation, *, translations_only: bool
 
 
 def run(unit: Unit, glossary: Sequence[Concept] = ()) -> list[Finding]:
+    """What each check finds in `unit`: one finding per check at most, so that a warning is
+    dismissed for the text as a whole."""
     findings = []
     for one in CHECKS.values():
         if (one.translations_only and not unit.is_translation) or one.id in unit.ignored:
             continue
-        findings.extend(Finding(unit, one, detail) for detail in one.function(unit, glossary))
+        details = list(one.function(unit, glossary))
+        if details:
+            findings.append(Finding(unit, one, " ".join(details)))
     return findings
 
 
@@ -99,7 +103,10 @@ def prose(text: str, instead: str = " ") -> str:
 
 
 def _quoted(values) -> str:
-    return ", ".join(f"“{value}”" for value in values)
+    """Values quoted as the editor's language quotes (English quotes for a language without
+    conventions)."""
+    opening, closing = conventions(get_language() or "").quotes or ("“", "”")
+    return ", ".join(f"{opening}{value}{closing}" for value in values)
 
 
 @check(
@@ -120,7 +127,7 @@ def quotes(unit: Unit, glossary) -> Iterator[str]:
     allowed = set(rules.quotes) | set(rules.inner_quotes)
     wrong = sorted({mark for mark in text if mark in '"“”„‘‚‹›«»' and mark not in allowed})
     if wrong:
-        yield _("Uses %(marks)s.") % {"marks": " ".join(wrong)}
+        yield _("Uses %(marks)s.") % {"marks": _quoted(wrong)}
     opening, closing = rules.quotes
     depth = 0
     for mark in text:
@@ -199,8 +206,8 @@ def end_punctuation(unit: Unit, glossary) -> Iterator[str]:
     if mine != theirs:
         nothing = _("nothing")
         yield _("Ends with %(mine)s, the source with %(theirs)s.") % {
-            "mine": f"“{mine}”" if mine else nothing,
-            "theirs": f"“{theirs}”" if theirs else nothing,
+            "mine": _quoted([mine]) if mine else nothing,
+            "theirs": _quoted([theirs]) if theirs else nothing,
         }
 
 
@@ -369,13 +376,17 @@ def identical(unit: Unit, glossary) -> Iterator[str]:
     translations_only=True,
 )
 def glossary_missing(unit: Unit, glossary) -> Iterator[str]:
-    for concept in glossary:
-        source, target = concept.entry(unit.source_language), concept.entry(unit.language)
-        if target.term and source.found_in(unit.source) and not target.found_in(unit.text):
-            yield _("The source has “%(source)s”: use “%(term)s”.") % {
-                "source": source.term,
-                "term": target.term,
-            }
+    missing = [
+        concept
+        for concept in concepts_in(unit.source, glossary, unit.source_language)
+        if concept.entry(unit.language).term
+        and not concept.entry(unit.language).found_in(unit.text)
+    ]
+    if missing:
+        yield _("The source has %(source)s: use %(terms)s.") % {
+            "source": _quoted(c.entry(unit.source_language).term for c in missing),
+            "terms": _quoted(c.entry(unit.language).term for c in missing),
+        }
 
 
 @check(
@@ -426,7 +437,11 @@ def sentence_count(unit: Unit, glossary) -> Iterator[str]:
     mine = sentences(unit.text, unit.language)
     theirs = sentences(unit.source, unit.source_language)
     if mine != theirs and max(mine, theirs) > 1:
-        yield _("%(mine)d sentences, the source %(theirs)d.") % {"mine": mine, "theirs": theirs}
+        yield ngettext(
+            "%(mine)d sentence, the source %(theirs)d.",
+            "%(mine)d sentences, the source %(theirs)d.",
+            mine,
+        ) % {"mine": mine, "theirs": theirs}
 
 
 # A translation's length as a share of its source's: outside this range, something is missing or

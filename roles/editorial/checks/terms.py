@@ -47,6 +47,47 @@ def forms_in(text: str, forms: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(form for form in forms if form.strip() and pattern(form).search(plain))
 
 
+def spans(text: str, forms: tuple[str, ...]) -> list[tuple[int, int, int]]:
+    """Where the forms are found in `text` (in its normalised form), each with how much of it
+    the form spells out (its letters without "*")."""
+    if not forms_in(text, forms):
+        return []
+    plain = normalise(text)
+    return [
+        (*match.span(), len(form.replace("*", "")))
+        for form in forms
+        if form.strip()
+        for match in pattern(form).finditer(plain)
+    ]
+
+
+def concepts_in(text: str, glossary, language: str) -> list["Concept"]:
+    """The concepts `text` uses in `language`, leaving out one found only inside another's
+    words: "kunde*" and "kundeservice*" both find "kundeservice", the concept that spells more of
+    it is the term used."""
+    found = [
+        (concept, spans(text, concept.entry(language).recognised_by))
+        for concept in glossary
+        if concept.entry(language).found_in(text)
+    ]
+
+    def inside_another(concept, start, end, spelt) -> bool:
+        return any(
+            other is not concept
+            and a <= start
+            and end <= b
+            and ((a, b) != (start, end) or other_spelt > spelt)
+            for other, places in found
+            for a, b, other_spelt in places
+        )
+
+    return [
+        concept
+        for concept, places in found
+        if not all(inside_another(concept, *place) for place in places)
+    ]
+
+
 def lines(value: str | None) -> list[str]:
     """A termbase field holding one entry per line (forms, forbidden variants)."""
     return [line.strip() for line in (value or "").splitlines() if line.strip()]
