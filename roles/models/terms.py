@@ -1,12 +1,27 @@
 """The termbase (each concept's preferred term per language) and the check warnings an editor
 dismissed for one text (roles/editorial/checks)."""
 
+import re
+
 import reversion
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from roles.models.fields import UnixTextField
+
+
+def validate_forms(value: str) -> None:
+    """One form per line, each with two letters at least: a form of "*" alone, or of one letter,
+    would be found in every text."""
+    for number, line in enumerate(value.splitlines(), start=1):
+        if line.strip() and len(re.sub(r"[\W\d_]", "", line)) < 2:
+            raise ValidationError(
+                _("Line %(number)d, “%(line)s”: a form needs two letters at least."),
+                code="form",
+                params={"number": number, "line": line.strip()},
+            )
 
 
 class Term(models.Model):
@@ -30,12 +45,14 @@ class Term(models.Model):
     english_forms = UnixTextField(
         _("English forms"),
         blank=True,
+        validators=[validate_forms],
         help_text=_("How the English term is recognised, one form per line (as for the forms)."),
     )
     term = models.CharField(_("preferred term"), max_length=120, blank=True)
     forms = UnixTextField(
         _("forms"),
         blank=True,
+        validators=[validate_forms],
         help_text=_(
             "How the term is recognised in a text, one form per line; “*” stands for any letters "
             "at a word’s end (endings) or start (compounds). Case and accents do not count. "
@@ -45,6 +62,7 @@ class Term(models.Model):
     forbidden = UnixTextField(
         _("variants not to use"),
         blank=True,
+        validators=[validate_forms],
         help_text=_("Variants that must not be used, one per line, written as the forms are."),
     )
     note = UnixTextField(_("note"), blank=True)

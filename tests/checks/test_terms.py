@@ -3,9 +3,11 @@ termbase."""
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
 from roles.editorial.checks.terms import Entry, forms_in, normalise
 from roles.editorial.checks.texts import glossary_from_values
+from roles.models import Term
 from roles.seeds.files import read_glossary
 
 
@@ -90,3 +92,17 @@ def test_the_seed_glossary_has_a_term_in_every_language_for_every_concept():
     ]
     assert missing == []
     assert len({concept.key for concept in concepts}) == len(concepts)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("forms", ["*", "k*", "kunde*\n*"])
+def test_a_form_that_would_be_found_in_every_text_is_refused(forms):
+    term = Term(concept="customer", term_nb="kunde", forms_nb=forms)
+    with pytest.raises(ValidationError) as refused:
+        term.full_clean()
+    assert "forms_nb" in refused.value.message_dict
+
+
+@pytest.mark.django_db
+def test_forms_of_letters_with_stars_and_codes_are_accepted():
+    Term(concept="occupation-code", term_nb="yrkeskode", forms_nb="*-yrke*\nO*NET-SOC").full_clean()
