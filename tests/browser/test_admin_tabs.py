@@ -48,7 +48,9 @@ def test_the_tabs_carry_status_badges_and_the_dashboards_link_opens_the_tab(logg
 
     page.goto(f"/admin/roles/role/{agent.pk}/change/#tab_id_summary_el")
 
-    badge = page.locator(".ui-tabs-nav a[href='#tab_id_summary_el'] .kb-badge:not(.kb-badge--checks)")
+    badge = page.locator(
+        ".ui-tabs-nav a[href='#tab_id_summary_el'] .kb-badge:not(.kb-badge--checks)"
+    )
     badge.wait_for()
     assert "kb-badge--outdated" in badge.get_attribute("class")
     assert page.locator("#id_summary_el").is_visible()  # the tab named in the address is open
