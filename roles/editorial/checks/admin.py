@@ -16,7 +16,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 from reversion.admin import VersionAdmin
@@ -275,7 +275,7 @@ class TermAdmin(VersionAdmin, TabbedTranslationAdmin):
 
 
 class CheckFilter(admin.SimpleListFilter):
-    title = gettext_lazy("check")
+    title = pgettext_lazy("list filter: by …", "check")
     parameter_name = "check"
 
     def lookups(self, request, model_admin):
