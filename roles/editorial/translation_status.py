@@ -39,19 +39,25 @@ class Status:
     changed_by: object = None
 
 
-def _rows(objects: list[models.Model]) -> dict:
-    """The TextStatus rows of these objects (one query per model), by (pk, field, language)."""
+def rows_about(record: type[models.Model], objects: Iterable[models.Model], *related: str):
+    """(model, row) for each row of `record` (a model with content_type and object_id, such as
+    TextStatus) about these objects: one query per model."""
     by_model = defaultdict(list)
     for obj in objects:
         by_model[type(obj)].append(obj.pk)
-    rows = {}
     for model, pks in by_model.items():
         kind = ContentType.objects.get_for_model(model)
-        for row in TextStatus.objects.filter(content_type=kind, object_id__in=pks).select_related(
-            "changed_by"
-        ):
-            rows[model, row.object_id, row.field, row.language] = row
-    return rows
+        rows = record.objects.filter(content_type=kind, object_id__in=pks).select_related(*related)
+        for row in rows:
+            yield model, row
+
+
+def _rows(objects: list[models.Model]) -> dict:
+    """The TextStatus rows of these objects (one query per model), by (pk, field, language)."""
+    return {
+        (model, row.object_id, row.field, row.language): row
+        for model, row in rows_about(TextStatus, objects, "changed_by")
+    }
 
 
 def _state(obj, field, language, row) -> Status:

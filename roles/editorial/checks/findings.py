@@ -4,13 +4,12 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from roles.editorial.checks.rules import CHECKS, ERROR, WARNING, Finding, Unit, run
 from roles.editorial.checks.terms import Concept
 from roles.editorial.checks.texts import content_objects, database_units, glossary_from_database
-from roles.editorial.translation_status import fingerprint
+from roles.editorial.translation_status import fingerprint, rows_about
 from roles.models import CheckDismissal
 
 
@@ -49,15 +48,10 @@ def check_objects(
 
 
 def _dismissals(objects: list[models.Model]) -> dict:
-    by_model = defaultdict(list)
-    for obj in objects:
-        by_model[type(obj)].append(obj.pk)
-    found = {}
-    for model, pks in by_model.items():
-        kind = ContentType.objects.get_for_model(model)
-        for row in CheckDismissal.objects.filter(content_type=kind, object_id__in=pks):
-            found[model, row.object_id, row.field, row.language, row.check_id] = row
-    return found
+    return {
+        (model, row.object_id, row.field, row.language, row.check_id): row
+        for model, row in rows_about(CheckDismissal, objects)
+    }
 
 
 def counts(findings: Iterable[Finding]) -> dict[str, dict[str, int]]:
