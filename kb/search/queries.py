@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from kb.search.index import SEARCHED, config
+from kb.search.index import config
 from kb.search.models import SearchEntry
 
 MAX_QUERY = 200  # characters; longer queries are cut
@@ -62,22 +62,29 @@ def search(*, query: str, language: str, page: int | str = 1) -> Results:
     )
     terms = _terms(f"{query} {results.corrected}")
     shown = []
+    groups: dict[str, list[Hit]] = {}
     for pk, kind, rank in results.page.object_list:
         entry = entries[pk]
         snippet = highlight(entry.body or entry.title, terms)
         shown.append(Hit(kind, entry.title, entry.url, snippet, rank))
+        groups.setdefault(kind, []).append(shown[-1])
     results.page.object_list = shown
-    for kind in SEARCHED:
-        group = [hit for hit in shown if hit.kind == kind]
-        if group:
-            results.groups.append((kind, group))
+    # The groups follow the ranking (the kind of the best hit first), not a fixed order of kinds:
+    # otherwise a role that merely mentions the query would be listed above its exact title.
+    results.groups = list(groups.items())
     if not shown:
         results.suggestions = _suggestions(query, language)
     return results
 
 
 def _postgresql(query: str, language: str) -> tuple[list, str]:
-    """Ranked (id, kind, rank) of the matching entries, and the corrected query if one was used."""
+    """Ranked (id, kind, rank) of the matching entries, and the corrected query if one was used.
+
+    A corrected query shows what its correction finds, in the correction's order, and nothing
+    else: a word is corrected only when no public text has it (the lexicon holds them all), so
+    what it matched as typed came from a stem it happens to share ("stilligen", stemmed "stil",
+    matched texts with "stille", listed above those with "stillingen"). If the correction finds
+    nothing, the query's own matches stay and no correction is reported."""
     with transaction.atomic(), connection.cursor() as cursor:
         # These queries are short: on a small machine, starting parallel workers costs more than
         # they save (docs/BENCHMARKS.md).
@@ -88,26 +95,37 @@ def _postgresql(query: str, language: str) -> tuple[list, str]:
             # Few or no matches: search again with misspelt words replaced by known ones.
             corrected = _corrected(cursor, query, language)
             if corrected:
-                known = {pk for pk, _kind, _rank in ranked}
                 again = _ranked(cursor, corrected, language)
-                ranked += [row for row in again if row[0] not in known]
+                if again:
+                    ranked = again
+                else:
+                    corrected = ""
     return ranked, corrected
 
 
 def _ranked(cursor, query: str, language: str) -> list:
+    """The best MAX_RESULTS matches by text rank, then ordered title first (see title_first).
+
+    The titles are compared for these rows only: unaccent() costs about 10 µs a row here, too
+    much for the 15,000 rows a common word matches in a large corpus (docs/BENCHMARKS.md)."""
     # The query is parsed once and passed as a constant: in the select list a function call
     # would be evaluated again for every matching row.
     cursor.execute(
-        "SELECT websearch_to_tsquery(%s::regconfig, unaccent(%s))::text", [config(language), query]
+        "SELECT websearch_to_tsquery(%s::regconfig, unaccent(%s))::text, lower(unaccent(%s))",
+        [config(language), query, query],
     )
-    tsquery = cursor.fetchone()[0]
+    tsquery, folded = cursor.fetchone()
     if not tsquery:  # only stop words
         return []
     cursor.execute(
-        "SELECT id, kind, ts_rank(document, %s::tsquery) AS rank FROM roles_searchentry "
-        "WHERE language = %s AND public AND document @@ %s::tsquery "
-        "ORDER BY rank DESC, kind, id LIMIT %s",
-        [tsquery, language, tsquery, MAX_RESULTS],
+        "SELECT id, kind, rank FROM ("
+        "  SELECT id, kind, title, ts_rank(document, %s::tsquery) AS rank FROM roles_searchentry "
+        "  WHERE language = %s AND public AND document @@ %s::tsquery "
+        "  ORDER BY rank DESC, kind, id LIMIT %s"
+        ") AS best CROSS JOIN LATERAL (SELECT lower(unaccent(best.title)) AS title OFFSET 0) AS t "
+        "ORDER BY CASE WHEN t.title = %s THEN 0 WHEN strpos(t.title, %s) > 0 THEN 1 ELSE 2 END, "
+        "rank DESC, kind, id",
+        [tsquery, language, tsquery, MAX_RESULTS, folded, folded],
     )
     return cursor.fetchall()
 
@@ -143,11 +161,29 @@ def _terms(query: str) -> list[str]:
 
 
 def matches(term: str, word: str) -> bool:
-    """A folded query term matches a folded word: equal, or sharing a stem-like prefix."""
+    """A folded query term matches a folded word: equal, or sharing a stem-like prefix.
+
+    Either the word goes on from the term less its last two letters ("kunder" finds "kunde",
+    "tålmodiged" finds "tålmodighed"), or the word is the term less an ending of up to three
+    letters ("tålmodighed" finds "tålmodig", as a stemmer strips "-hed"/"-het"): without the
+    second, a misspelling found texts that the correct spelling did not."""
     if term == word:
         return True
+    if len(term) < 4:
+        return False
     stem = term[: max(4, len(term) - 2)]
-    return len(term) >= 4 and word.startswith(stem)
+    return word.startswith(stem) or (len(word) >= max(4, len(term) - 3) and term.startswith(word))
+
+
+def title_first(title: str, query: str) -> int:
+    """0 if the folded title is the folded query, 1 if it contains it, else 2: what a reader
+    means by a title match ("Tålmodighet" for tålmodighet) comes before texts that mention it.
+    Containment is of the text, not of whole words, so a compound title ("Kundeserviceagent")
+    counts as containing "agent"."""
+    title, query = fold(title), fold(query)
+    if title == query:
+        return 0
+    return 1 if query in title else 2
 
 
 def _folded(query: str, language: str) -> list:
@@ -162,17 +198,26 @@ def _folded(query: str, language: str) -> list:
             2 * any(matches(t, w) for w in title_words) + any(matches(t, w) for w in body_words)
             for t in terms
         )
-        scored.append((entry.pk, entry.kind, rank))
-    return sorted(scored, key=lambda row: (-row[2], row[1], row[0]))[:MAX_RESULTS]
+        scored.append((title_first(entry.title, query), entry.pk, entry.kind, rank))
+    scored.sort(key=lambda row: (row[0], -row[3], row[2], row[1]))
+    return [(pk, kind, rank) for _tier, pk, kind, rank in scored[:MAX_RESULTS]]
 
 
 def highlight(value: str, terms: list[str], width: int = 220) -> SafeString:
-    """A short excerpt around the first match, escaped, with the matched words in <mark>."""
+    """A short excerpt around the first match, escaped, with the matched words in <mark>.
+
+    The excerpt starts and ends at whole words ("… svært gode", not "… t gode"): a word cut at
+    the start goes in whole, one cut at the end is left out. "…" marks where words are left out."""
     words = list(WORD.finditer(value))
     first = next((m for m in words if any(matches(t, fold(m.group())) for t in terms)), None)
     start = max(0, (first.start() if first else 0) - width // 3)
     end = min(len(value), start + width)
-    excerpt = value[start:end]
+    for word in words:
+        if word.start() < start < word.end():
+            start = word.start()
+        if word.start() < end < word.end():
+            end = word.start() if word.start() > start else word.end()  # one word longer than all
+    excerpt = value[start:end].strip()
     out, position = [], 0
     for match in WORD.finditer(excerpt):
         out.append(escape(excerpt[position : match.start()]))
@@ -181,8 +226,8 @@ def highlight(value: str, terms: list[str], width: int = 220) -> SafeString:
         out.append(f"<mark>{word}</mark>" if marked else word)
         position = match.end()
     out.append(escape(excerpt[position:]))
-    prefix = "… " if start else ""
-    suffix = " …" if end < len(value) else ""
+    prefix = "… " if WORD.search(value[:start]) else ""
+    suffix = " …" if WORD.search(value, end) else ""
     return mark_safe(prefix + "".join(out).replace("\n", " ") + suffix)  # escaped
 
 

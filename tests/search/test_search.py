@@ -1,9 +1,13 @@
 """Search in each language: stemming, accents, typos, isolation, ranking, bad input. Runs on the
 database in use (PostgreSQL in CI); the SQLite fallback's matching is tested directly too."""
 
+import html
+import re
+
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from kb.search import queries as search
 from kb.search.models import SearchEntry
@@ -214,3 +218,56 @@ def test_the_synthetic_corpus_is_made_indexed_and_removed(seeded):
     call_command("make_synthetic_corpus", remove=True, stdout=out)
     assert not Duty.objects.filter(key__startswith="synthetic-").exists()
     assert not SearchEntry.objects.filter(url__contains="synthetic-").exists()
+
+
+def _excerpt(snippet: str) -> tuple[str, bool, bool]:
+    """A snippet's text without marks, and whether it says text was left out before and after."""
+    text = html.unescape(strip_tags(snippet))
+    before, after = text.startswith("… "), text.endswith(" …")
+    return text.removeprefix("… ").removesuffix(" …"), before, after
+
+
+@pytest.mark.parametrize(
+    "lang, query", [("nb", "tålmodighet"), ("da", "tålmodighed"), ("el", "υπομονή")]
+)
+def test_snippets_start_and_end_at_whole_words(client, seeded, lang, query):
+    hits = client.get(f"/{lang}/search/", {"q": query}).context["results"].page.object_list
+    assert any(_excerpt(hit.snippet)[1] for hit in hits)  # some text is left out before
+    for hit in hits:
+        entry = SearchEntry.objects.get(url=hit.url, language=lang)
+        text = (entry.body or entry.title).replace("\n", " ")
+        excerpt, before, after = _excerpt(hit.snippet)
+        at = text.index(excerpt)
+        assert not re.match(r"\w\w", text[at - 1 : at + 1] if at else "")
+        assert not re.match(r"\w\w", text[at + len(excerpt) - 1 : at + len(excerpt) + 1])
+        assert before == bool(re.search(r"\w", text[:at]))
+        assert after == bool(re.search(r"\w", text[at + len(excerpt) :]))
+
+
+@pytest.mark.parametrize("query", ["Tålmodighet", "TALMODIGHET"])
+def test_an_exact_title_match_is_listed_first(client, seeded, query):
+    response = client.get("/nb/search/", {"q": query})
+    kind, hits = response.context["results"].groups[0]
+    assert (kind, hits[0].title) == ("quality", "Tålmodighet")
+    content = response.content.decode()
+    assert content.index(">Tålmodighet</a>") < content.index(">Kundeserviceagent</a>")
+
+
+def test_a_title_with_the_query_comes_before_texts_that_mention_it(seeded):
+    for slug, name in [("a", "Noe annet"), ("b", "Om zebrastriper i byen"), ("c", "Zebrastriper")]:
+        description = "Zebrastriper, zebrastriper og zebrastriper." if slug == "a" else "Tekst."
+        Quality.objects.create(slug=slug, name_nb=name, description_nb=description, published=True)
+    assert found("zebrastriper", "nb") == ["Zebrastriper", "Om zebrastriper i byen", "Noe annet"]
+
+
+def test_a_typo_finds_what_the_correct_spelling_finds_and_no_more(seeded):
+    assert found("tålmodighed", "da") == found("tålmodiged", "da")
+    assert len(found("tålmodighed", "da")) == 3  # the scenario's "Vær tålmodig" too
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the lexicon is PostgreSQL's")
+@pytest.mark.parametrize("typo", ["tålmodiged", "stilligen"])
+def test_a_corrected_query_shows_what_its_correction_finds(seeded, typo):
+    corrected = search.search(query=typo, language="da").corrected
+    assert corrected
+    assert found(typo, "da") == found(corrected, "da")
