@@ -30,6 +30,13 @@ urlpatterns = [
         sharing.embed_role_version,
         name="embed-role-version",
     ),
+    # The card in a frame of its suggested size, as a job posting shows it.
+    path("embed/roles/<slug:key>/preview/", sharing.embed_preview, name="embed-role-preview"),
+    path(
+        "embed/roles/<slug:key>/v/<int:number>/preview/",
+        sharing.embed_preview,
+        name="embed-role-version-preview",
+    ),
     path("oembed", sharing.oembed, name="oembed"),
     path("roles/<slug:key>/qr.svg", sharing.role_qr, name="role-qr"),
     # Language-neutral permalinks for job postings: they redirect to the reader's language.

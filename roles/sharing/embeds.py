@@ -23,6 +23,9 @@ from roles.versions import pinned
 
 CARD_WIDTH, CARD_HEIGHT = 420, 520  # the iframe's size unless the consumer asks for less
 MIN_SIZE = 200
+# What the card shows of a role, so that it fits that size at any width from 280 pixels (the whole
+# role is a link away).
+CARD_DUTIES, CARD_QUALITIES = 3, 4
 
 
 @functools.lru_cache(maxsize=512)
@@ -42,6 +45,15 @@ def embed_path(key: str, language: str, number: int | None = None) -> str:
         path = page_url("embed-role", key=key)
     else:
         path = page_url("embed-role-version", key=key, number=number)
+    return f"{path}?{urlencode({'lang': language})}"
+
+
+def preview_path(key: str, language: str, number: int | None = None) -> str:
+    """The page that shows that card in a frame of the suggested size, as a posting would."""
+    if number is None:
+        path = page_url("embed-role-preview", key=key)
+    else:
+        path = page_url("embed-role-version-preview", key=key, number=number)
     return f"{path}?{urlencode({'lang': language})}"
 
 

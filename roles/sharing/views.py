@@ -5,6 +5,7 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseGone, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.safestring import mark_safe
 from django.utils.translation import override
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
@@ -35,8 +36,10 @@ def embed_role(request, key):
         role = get_object_or_404(roles, key=key)
         context = {
             "role": role,
-            "duties": role.duties.all()[:5],
-            "qualities": [link.quality for link in role.role_qualities.all()[:5]],
+            "duties": role.duties.all()[: embeds.CARD_DUTIES],
+            "qualities": [
+                link.quality for link in role.role_qualities.all()[: embeds.CARD_QUALITIES]
+            ],
             "page_url": request.build_absolute_uri(role.get_absolute_url()),
             "meta_title": text(role, "title").value,
         }
@@ -77,8 +80,8 @@ def embed_role_version(request, key, number):
         context = {
             "role": shown.role,
             "version": version,
-            "duties": shown.duties[:5],
-            "qualities": [quality for quality, _note in shown.qualities[:5]],
+            "duties": shown.duties[: embeds.CARD_DUTIES],
+            "qualities": [quality for quality, _note in shown.qualities[: embeds.CARD_QUALITIES]],
             "page_url": request.build_absolute_uri(version.get_absolute_url()),
             "meta_title": shown.role.title,
         }
@@ -87,11 +90,43 @@ def embed_role_version(request, key, number):
 
 
 def _framable(response, negotiated: bool):
-    # django-csp: this page's policy lets the sites in EMBED_FRAME_ANCESTORS frame it.
-    response._csp_replace = {"frame-ancestors": settings.EMBED_FRAME_ANCESTORS}
+    # django-csp: this page's policy lets the sites in EMBED_FRAME_ANCESTORS frame it, and the site
+    # itself (its preview of the card, embed_preview).
+    ancestors = settings.EMBED_FRAME_ANCESTORS
+    if "'none'" not in ancestors:
+        ancestors = [*ancestors, "'self'"]
+    response._csp_replace = {"frame-ancestors": ancestors}
     if negotiated:
         patch_vary_headers(response, ["Accept-Language"])
     return response
+
+
+@require_safe
+def embed_preview(request, key, number=None):
+    """The card as a job posting shows it: the kit's iframe code, at the suggested size, on a page
+    of its own (the kit's "Preview the card" link). The page itself may not be framed."""
+    try:
+        language, negotiated = choose_language(request)
+    except UnknownLanguage:
+        return error_page(request, 400)
+    if number is None:
+        role = get_object_or_404(Role.objects.visible_to(request.user), key=key)
+        embed = embeds.role_embed(role, language)
+    else:
+        embed = embeds.version_embed(version_or_404(key, number), language)
+    size = (embeds.CARD_WIDTH, embeds.CARD_HEIGHT)
+    with override(language):
+        context = {
+            # embed_html escapes what it puts in the iframe's attributes.
+            "frame": mark_safe(embeds.embed_html(request, embed, language, *size)),
+            "width": size[0],
+            "height": size[1],
+            "meta_title": embed.title,
+        }
+        response = render(request, "embed/preview.html", context)
+    if negotiated:
+        patch_vary_headers(response, ["Accept-Language"])
+    return _private(response) if embed.draft else response
 
 
 @require_safe

@@ -40,6 +40,45 @@ def test_the_card_shows_the_role_in_the_chosen_language(client, seeded, code):
     assert page.count("<li>") >= 5
 
 
+def test_the_card_shows_a_few_duties_and_qualities_and_the_link_to_the_whole_role(client, seeded):
+    from roles.sharing.embeds import CARD_DUTIES, CARD_QUALITIES
+
+    for address in ("/embed/roles/manager/?lang=el", "/embed/roles/manager/v/1/?lang=el"):
+        page = client.get(address).text
+        duties = re.search(r'<ul class="duties">(.*?)</ul>', page, re.S).group(1)
+        qualities = re.search(r'<ul class="tags">(.*?)</ul>', page, re.S).group(1)
+        assert duties.count("<li>") == CARD_DUTIES, address
+        assert qualities.count("<li>") == CARD_QUALITIES, address
+        assert '<p class="more"><a href="http://testserver/el/roles/manager/' in page, address
+
+
+def test_the_cards_preview_shows_it_in_a_frame_of_the_suggested_size(client, seeded):
+    for address, card in (
+        ("/embed/roles/agent/preview/?lang=da", "/embed/roles/agent/?lang=da"),
+        ("/embed/roles/agent/v/1/preview/?lang=el", "/embed/roles/agent/v/1/?lang=el"),
+    ):
+        response = client.get(address)
+        assert response.status_code == 200, address
+        page = response.text
+        assert f'<iframe src="http://testserver{card}" width="420" height="520"' in page, address
+        assert 'name="robots" content="noindex"' in page
+        assert response["X-Frame-Options"] == "DENY"  # the preview is no card to frame
+        # The site frames its own card: the card lets it.
+        assert "'self'" in client.get(card)["Content-Security-Policy"].split("frame-ancestors")[1]
+    assert 'lang="el"' in client.get("/embed/roles/agent/v/1/preview/?lang=el").text
+    assert client.get("/embed/roles/chef/preview/?lang=da").status_code == 404
+    assert client.get("/embed/roles/agent/v/9/preview/?lang=da").status_code == 404
+    assert client.get("/embed/roles/agent/preview/?lang=fr").status_code == 400
+    assert client.post("/embed/roles/agent/preview/?lang=da").status_code == 405
+
+
+def test_the_preview_path_names_the_cards_preview():
+    from roles.sharing.embeds import preview_path
+
+    assert preview_path("agent", "da") == "/embed/roles/agent/preview/?lang=da"
+    assert preview_path("agent", "el", 2) == "/embed/roles/agent/v/2/preview/?lang=el"
+
+
 def test_the_cards_language_is_negotiated_and_a_bad_one_refused(client, seeded):
     greek = client.get("/embed/roles/manager/", HTTP_ACCEPT_LANGUAGE="el")
     assert '<html lang="el">' in greek.content.decode()
@@ -236,6 +275,7 @@ def test_editors_previewing_a_draft_get_its_card_qr_code_and_oembed(editor_clien
     Role.objects.filter(key="associate").update(published=False)
     addresses = [
         "/embed/roles/associate/?lang=nb",
+        "/embed/roles/associate/preview/?lang=nb",
         "/roles/associate/qr.svg",
         "/oembed?url=http://testserver/nb/roles/associate/",
     ]
