@@ -4,10 +4,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from roles.addresses import page_url
 from roles.changes import Tracked, TrackedQuerySet
+from roles.collation import alphabetical
 from roles.models.fields import UnixCharField, UnixTextField
 from roles.models.querysets import ContentQuerySet, PublishableQuerySet
 from roles.occupation_codes import (
@@ -103,38 +105,51 @@ class RoleQuerySet(PublishableQuerySet):
         ]
 
 
+# The pages of a quality, scenario or workplace list their roles up the career ladder, those on
+# one step in the alphabetical order of the page's language (the active one by default), and
+# their sources in that order. (A role page keeps its lists' order: its published versions hold
+# them in that order.)
+
+
 class QualityQuerySet(PublishableQuerySet):
-    def with_content(self):
+    def with_content(self, language: str | None = None):
+        language = language or get_language()
         return self.prefetch_related(
             Prefetch(
                 "role_qualities",
                 queryset=RoleQuality.objects.filter(role__published=True)
                 .select_related("role")
-                .order_by("role__level", "role__key"),
+                .order_by("role__level", alphabetical("title", language, "role__"), "role__key"),
             ),
-            "sources",
+            Prefetch("sources", queryset=Source.objects.alphabetical(language)),
         )
 
 
 class ScenarioQuerySet(PublishableQuerySet):
-    def with_content(self):
+    def with_content(self, language: str | None = None):
+        language = language or get_language()
         return self.prefetch_related(
             Prefetch(
                 "roles",
-                queryset=Role.objects.published().order_by("level", "key"),
+                queryset=Role.objects.published().order_by(
+                    "level", alphabetical("title", language), "key"
+                ),
             ),
-            "sources",
+            Prefetch("sources", queryset=Source.objects.alphabetical(language)),
         )
 
 
 class WorkplaceQuerySet(PublishableQuerySet):
-    def with_content(self):
+    def with_content(self, language: str | None = None):
+        language = language or get_language()
         return self.prefetch_related(
             Prefetch(
                 "roles",
-                queryset=Role.objects.published().order_by("level", "key"),
+                queryset=Role.objects.published().order_by(
+                    "level", alphabetical("title", language), "key"
+                ),
             ),
-            "sources",
+            Prefetch("sources", queryset=Source.objects.alphabetical(language)),
         )
 
 

@@ -1,8 +1,10 @@
 """Reads that pages and the admin share: each page's query budget is fixed here."""
 
 from django.db import models
+from django.utils.translation import get_language
 
 from roles.changes import TrackedQuerySet
+from roles.collation import alphabetical, shown_name
 from roles.completeness import missing_q
 
 
@@ -13,6 +15,12 @@ class ContentQuerySet(TrackedQuerySet):
 
     def complete_in(self, language: str):
         return self.exclude(missing_q(self.model, language))
+
+    def alphabetical(self, language: str | None = None):
+        """In the alphabetical order of `language` (the active one by default) of the title or
+        name its readers see, fallbacks included (roles.collation)."""
+        language = language or get_language()
+        return self.order_by(alphabetical(shown_name(self.model), language), "pk")
 
 
 def may_preview(user, model: type[models.Model]) -> bool:

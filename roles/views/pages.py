@@ -5,6 +5,7 @@ import functools
 from itertools import groupby
 
 from django.db.models import prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from kb.pagecache import store
 from roles.addresses import reverse_permalink
+from roles.collation import alphabetical
 from roles.models import Quality, Role, RoleVersion, Scenario, Source, Workplace
 from roles.models.querysets import may_preview
 from roles.occupation_codes import role_codes
@@ -31,15 +33,20 @@ def visible_next(role, user):
 
 @require_safe
 def home(request):
-    roles = Role.objects.visible_to(request.user).select_related("leads_to").order_by("-level")
+    language = get_language()
+    roles = (
+        Role.objects.visible_to(request.user)
+        .select_related("leads_to")
+        .order_by("-level", alphabetical("title", language), "key")
+    )
     for role in roles:
         role.next_role = visible_next(role, request.user)
     ladder = [(level, list(step)) for level, step in groupby(roles, key=lambda r: r.level)]
     context = {
         "ladder": ladder,
-        "qualities": Quality.objects.published(),
-        "workplaces": Workplace.objects.published(),
-        "scenarios": Scenario.objects.published(),
+        "qualities": Quality.objects.published().alphabetical(language),
+        "workplaces": Workplace.objects.published().alphabetical(language),
+        "scenarios": Scenario.objects.published().alphabetical(language),
     }
     return render(request, "roles/home.html", context)
 
@@ -151,7 +158,7 @@ def quality_detail(request, slug):
 
 @require_safe
 def scenario_list(request):
-    scenarios = Scenario.objects.visible_to(request.user).with_content()
+    scenarios = Scenario.objects.visible_to(request.user).with_content().alphabetical()
     return render(request, "roles/scenario_list.html", {"scenarios": scenarios})
 
 
@@ -167,7 +174,31 @@ def workplace_detail(request, slug):
 
 @require_safe
 def about(request):
-    return render(request, "roles/about.html", {"sources": Source.objects.all()})
+    return render(request, "roles/about.html", {"sources": Source.objects.alphabetical()})
+
+
+# The URLconf of the pages under a language prefix (kb/urls.py's i18n_patterns): it has no
+# language-prefixed patterns of its own.
+PAGES_URLCONF = "roles.urls"
+
+
+def answers_404_itself(view):
+    """A language-neutral link to something missing answers 404 at once, in the reader's
+    language. Otherwise LocaleMiddleware, meeting a 404 on a path without a language, redirects
+    to the same path under the language's prefix, where the page is missing too. It does that
+    only when the request's URLconf has language-prefixed patterns, so this 404 names the pages'
+    own URLconf, which has none, as the request's (after the view it is read only for 404s:
+    by the middleware, and by Django's debug 404 page, which lists its patterns)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            request.urlconf = PAGES_URLCONF
+            raise
+
+    return wrapped
 
 
 def _negotiated(request, obj):
@@ -180,18 +211,21 @@ def _negotiated(request, obj):
 
 
 @require_safe
+@answers_404_itself
 def role_permalink(request, key):
     """A language-neutral link for job postings: /roles/<key>/."""
     return _negotiated(request, get_object_or_404(Role.objects.visible_to(request.user), key=key))
 
 
 @require_safe
+@answers_404_itself
 def role_version_permalink(request, key, number):
     """A language-neutral link to one published version: /roles/<key>/v/<number>/."""
     return _negotiated(request, version_or_404(key, number))
 
 
 @require_safe
+@answers_404_itself
 def quality_permalink(request, slug):
     """A language-neutral link to a quality: /qualities/<slug>/."""
     quality, moved = get_by_slug(Quality.objects.visible_to(request.user), slug)

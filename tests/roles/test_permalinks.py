@@ -35,9 +35,41 @@ def test_an_unknown_language_falls_back_to_the_default(client, seeded):
 
 def test_an_unknown_or_unpublished_role_is_a_404(seeded):
     Role.objects.filter(key="manager").update(published=False)
-    # (The locale middleware first sends an unknown path to its language-prefixed form.)
-    assert Client().get("/roles/cashier/", follow=True).status_code == 404
-    assert Client().get("/roles/manager/", follow=True).status_code == 404
+    assert Client().get("/roles/cashier/").status_code == 404
+    assert Client().get("/roles/manager/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/roles/nosuch/",
+        "/roles/agent/v/99/",
+        "/roles/nosuch/v/1/",
+        "/roles/agent/v/0/",
+        "/qualities/nosuch/",
+    ],
+)
+def test_a_permalink_to_nothing_answers_404_at_once_in_the_readers_language(client, seeded, path):
+    """Not a redirect to the language-prefixed page, which is missing too."""
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="el")
+
+    assert response.status_code == 404
+    assert "Location" not in response.headers
+    assert '<html lang="el">' in response.content.decode()
+    assert response.headers["Content-Language"] == "el"
+
+
+def test_the_404_of_a_permalink_follows_the_chosen_language(client, seeded):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "da"
+    response = client.get("/qualities/nosuch/", HTTP_ACCEPT_LANGUAGE="el")
+    assert response.status_code == 404
+    assert '<html lang="da">' in response.content.decode()
+
+
+def test_a_permalink_to_a_version_still_leads_to_it(client, seeded):
+    response = client.get("/roles/agent/v/1/", HTTP_ACCEPT_LANGUAGE="el")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/el/roles/agent/v/1/"
 
 
 def test_the_permalink_leads_to_a_page(client, seeded):
