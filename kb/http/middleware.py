@@ -1,8 +1,11 @@
-"""Site-wide middleware: the health check before the Host check, malformed admin input, and
-the headers Django does not set."""
+"""Site-wide middleware: the health check before the Host check, malformed admin input, the
+headers Django does not set, and the locale middleware without redirects to a 404."""
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.middleware import locale
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language, get_language_from_path
 
 from kb.http.views import healthz
 
@@ -53,3 +56,19 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class LocaleMiddleware(locale.LocaleMiddleware):
+    """Django's, but a 404 that a page answered itself stays a 404. Django sends any 404 on a
+    path without a language to the same path under the language's prefix, if that path is a
+    page's: for a language-neutral permalink to a missing role (/roles/nosuch/) that is a
+    redirect to a 404. Only a path that matched no page is sent on."""
+
+    def process_response(self, request, response):
+        if response.status_code == 404 and request.resolver_match is not None:
+            # What Django's does when it does not redirect.
+            if not get_language_from_path(request.path_info):
+                patch_vary_headers(response, ("Accept-Language",))
+            response.headers.setdefault("Content-Language", get_language())
+            return response
+        return super().process_response(request, response)

@@ -5,7 +5,6 @@ import functools
 from itertools import groupby
 
 from django.db.models import prefetch_related_objects
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
@@ -177,30 +176,6 @@ def about(request):
     return render(request, "roles/about.html", {"sources": Source.objects.alphabetical()})
 
 
-# The URLconf of the pages under a language prefix (kb/urls.py's i18n_patterns): it has no
-# language-prefixed patterns of its own.
-PAGES_URLCONF = "roles.urls"
-
-
-def answers_404_itself(view):
-    """A language-neutral link to something missing answers 404 at once, in the reader's
-    language. Otherwise LocaleMiddleware, meeting a 404 on a path without a language, redirects
-    to the same path under the language's prefix, where the page is missing too. It does that
-    only when the request's URLconf has language-prefixed patterns, so this 404 names the pages'
-    own URLconf, which has none, as the request's (after the view it is read only for 404s:
-    by the middleware, and by Django's debug 404 page, which lists its patterns)."""
-
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except Http404:
-            request.urlconf = PAGES_URLCONF
-            raise
-
-    return wrapped
-
-
 def _negotiated(request, obj):
     """Redirect a language-neutral link to `obj` in the reader's language (the switcher's cookie,
     then Accept-Language): temporary, and varying on both, so no cache mixes readers' languages."""
@@ -211,21 +186,18 @@ def _negotiated(request, obj):
 
 
 @require_safe
-@answers_404_itself
 def role_permalink(request, key):
     """A language-neutral link for job postings: /roles/<key>/."""
     return _negotiated(request, get_object_or_404(Role.objects.visible_to(request.user), key=key))
 
 
 @require_safe
-@answers_404_itself
 def role_version_permalink(request, key, number):
     """A language-neutral link to one published version: /roles/<key>/v/<number>/."""
     return _negotiated(request, version_or_404(key, number))
 
 
 @require_safe
-@answers_404_itself
 def quality_permalink(request, slug):
     """A language-neutral link to a quality: /qualities/<slug>/."""
     quality, moved = get_by_slug(Quality.objects.visible_to(request.user), slug)
