@@ -1,17 +1,21 @@
-"""The job-posting kit on each role page, in the posting's language (`?kit=<code>`, a GET form, so
-each language's kit has an address of its own): links, card, QR code and a JobPosting to paste."""
+"""The job-posting kit on each role's page for employers (/<language>/roles/<key>/for-employers/),
+in the posting's language (`?kit=<code>`, a GET form, so each language's kit has an address of its
+own): links, card, QR code and a JobPosting to paste."""
 
 import json
 from dataclasses import dataclass
 
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import get_language, gettext, override
 from django.utils.translation import gettext_lazy as _
 
+from kb.pagecache import store
 from roles.languages import language_name, languages, native_name
 from roles.models import Role, RoleVersion
+from roles.models.querysets import may_preview
 from roles.sharing import embeds
 from roles.sharing.metadata import job_posting, occupation, pinned_occupation
 from roles.texts import text
@@ -28,6 +32,7 @@ class KitLink:
     label: str
     url: str
     help: str
+    pinned: bool = False  # a published version's link: what it shows never changes
 
     @property
     def sections(self) -> list[tuple[str, str]]:
@@ -70,6 +75,7 @@ def kit_links(request, role: Role, language: str, pinned: dict | None) -> list[K
                     "Shows the role exactly as published in this version, in each reader's own "
                     "language, even after it changes: for a posting that must not change."
                 ),
+                pinned=True,
             ),
             KitLink(
                 "kit-pinned-language",
@@ -77,6 +83,7 @@ def kit_links(request, role: Role, language: str, pinned: dict | None) -> list[K
                 % {"number": number, "language": language_name(language)},
                 pinned_here,
                 gettext("The same pinned version, always in this language."),
+                pinned=True,
             ),
         ]
     return [
@@ -106,10 +113,51 @@ def kit(request, role: Role, language: str, *, refused: bool, posting: dict) -> 
         "refused": refused,
         "choices": [{"code": code, "name": native_name(code)} for code in languages()],
         "links": kit_links(request, role, language, posting["pinned"]),
+        "pages": role_pages(request, role),
         "qr": embeds.qr_svg(permalink, gettext("QR code of the link to this role")),
         "embed_url": embeds.embed_path(role.key, language),
+        # "Preview the card": the card in a frame of the iframe code's size.
+        "previews": {
+            "current": embeds.preview_path(role.key, language),
+            "pinned": (
+                embeds.preview_path(role.key, language, posting["pinned"]["number"])
+                if posting["pinned"]
+                else None
+            ),
+        },
         **posting,
     }
+
+
+def role_pages(request, role: Role) -> list[dict]:
+    """The role's page in every language of the site."""
+    pages = []
+    for code in languages():
+        with override(code):
+            url = request.build_absolute_uri(role.get_absolute_url())
+        pages.append({"code": code, "name": native_name(code), "url": url})
+    return pages
+
+
+def kept_posting(request, role: Role, page_language: str, language: str) -> dict:
+    """posting_snippet's for `role` (read for a page in `page_language`) in the kit's `language`,
+    kept per content version, page language, host and kit language: the same part as
+    roles.views.pages.KeptParts.posting, so the first page to need it renders it."""
+    parts = (role.pk, may_preview(request.user, Role), language)
+    kept = store.read_part(request, "job-posting", *parts)
+    if kept is None:
+        version = RoleVersion.objects.current_of(role.key)
+        content = None
+        if version is None:  # a role with no published version is described as its page is
+            content = (
+                role
+                if language == page_language
+                else Role.objects.for_page(language).get(pk=role.pk)
+            )
+            prefetch_related_objects([content], *Role.objects.content(language))
+        snippet = posting_snippet(request, content, language, version)
+        kept = store.keep_part(request, "job-posting", *parts, value=snippet)
+    return kept
 
 
 def posting_snippet(

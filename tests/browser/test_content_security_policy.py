@@ -115,6 +115,7 @@ def test_no_public_page_is_refused_anything(csp_page, seeded, lang):
     paths = [
         f"/{lang}/",
         f"/{lang}/roles/agent/",
+        f"/{lang}/roles/agent/for-employers/",
         f"/{lang}/roles/agent/v/1/",
         f"/{lang}/roles/agent/v/",
         f"/{lang}/qualities/patience/",
@@ -134,7 +135,7 @@ def test_no_public_page_is_refused_anything(csp_page, seeded, lang):
 def test_the_copy_link_control_works_under_the_policy(csp_page, live_server, seeded):
     page = csp_page
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
-    visit(page, "/el/roles/manager/")
+    visit(page, "/el/roles/manager/for-employers/")
 
     page.click("button[data-copy=permalink]")
 

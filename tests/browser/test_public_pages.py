@@ -29,7 +29,7 @@ def test_switching_language_lands_on_the_same_role_and_is_remembered(page, seede
 
 def test_the_copy_link_control_copies_the_permalink(page, live_server, seeded):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
-    page.goto("/da/roles/manager/")
+    page.goto("/da/roles/manager/for-employers/")
 
     page.click("button[data-copy=permalink]")
 
@@ -42,7 +42,7 @@ def test_the_copy_link_control_copies_the_permalink(page, live_server, seeded):
 def test_without_javascript_the_link_is_shown_to_copy_by_hand(browser, live_server, seeded):
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
-    page.goto("/el/roles/agent/")
+    page.goto("/el/roles/agent/for-employers/")
 
     assert page.locator("#permalink").is_visible()
     assert page.locator("#permalink").input_value() == f"{live_server.url}/roles/agent/"
@@ -57,11 +57,13 @@ def test_without_javascript_the_kit_language_is_chosen_with_its_form(browser, li
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
     page.goto("/nb/roles/agent/")
+    page.click("#share a")  # the role page's line for employers
+    page.wait_for_url("**/nb/roles/agent/for-employers/")
 
     page.select_option("#kit-language", "da")
     page.click("#kit-language-form button[type=submit]")
 
-    page.wait_for_url("**/nb/roles/agent/?kit=da#share")
+    page.wait_for_url("**/nb/roles/agent/for-employers/?kit=da")
     posting = json.loads(page.locator("#job-posting").input_value())
     assert posting["title"] == Role.objects.get(key="agent").title_da
     assert page.locator("#kit-current").input_value() == f"{live_server.url}/da/roles/agent/"
@@ -70,7 +72,7 @@ def test_without_javascript_the_kit_language_is_chosen_with_its_form(browser, li
 
 def test_the_job_posting_is_copied_whole(page, live_server, seeded):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
-    page.goto("/el/roles/manager/")
+    page.goto("/el/roles/manager/for-employers/")
 
     page.click("button[data-copy=job-posting]")
 
@@ -84,13 +86,30 @@ def test_the_job_posting_is_copied_whole(page, live_server, seeded):
     assert page.errors == []
 
 
+def test_an_old_link_to_the_kit_lands_on_the_page_for_employers(page, seeded):
+    page.goto("/da/roles/agent/?kit=el#share")
+
+    page.wait_for_url("**/da/roles/agent/for-employers/?kit=el*")
+    assert page.locator("#kit-language").input_value() == "el"
+    assert page.errors == []
+
+
+def test_the_page_for_employers_prints_its_steps_without_the_controls(page, seeded):
+    page.goto("/nb/roles/agent/for-employers/")
+    page.emulate_media(media="print")
+
+    assert page.locator(".steps svg").is_visible()  # the QR code, to print
+    assert not page.locator("#kit-language-form").is_visible()
+    assert not page.locator("button.copy-button").first.is_visible()
+
+
 def test_a_role_page_prints_without_navigation_and_with_its_link(page, seeded):
     page.goto("/nb/roles/associate/")
     page.emulate_media(media="print")
 
     assert not page.locator(".site-header").is_visible()
     assert not page.locator("#share").is_visible()
-    # The role's link is printed at the top; on screen it is in the share panel instead.
+    # The role's link is printed at the top; on screen it is on the page for employers.
     assert page.locator(".print-only").is_visible()
     assert page.locator(".print-only").inner_text().endswith("/roles/associate/")
     page.emulate_media(media="screen")
@@ -139,6 +158,7 @@ def test_the_compare_form_works_without_javascript_and_the_table_scrolls_on_a_ph
     [
         "/{lang}/",
         "/{lang}/roles/agent/",
+        "/{lang}/roles/agent/for-employers/",
         "/{lang}/roles/agent/v/1/",
         "/{lang}/qualities/patience/",
         "/{lang}/scenarios/faulty-device/",

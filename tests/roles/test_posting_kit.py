@@ -1,5 +1,6 @@
-"""The job-posting kit on each role page: links, the card and a schema.org JobPosting in the
-language the posting is written in, chosen with a GET form that works without JavaScript."""
+"""The job-posting kit on each role's page for employers: links, the card and a schema.org
+JobPosting in the language the posting is written in, chosen with a GET form that works without
+JavaScript."""
 
 import html
 import json
@@ -21,7 +22,7 @@ LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
 def panel(page: str) -> str:
-    return page[page.index('<section id="share"') :]
+    return page[page.index('<article class="employers">') :]
 
 
 def snippet(page: str) -> str:
@@ -46,7 +47,7 @@ def markers(language: str) -> tuple[str, str]:
 
 def test_the_snippet_is_a_job_posting_for_the_roles_occupation(client, seeded):
     agent = Role.objects.get(key="agent")
-    data = posting(client.get("/nb/roles/agent/").content.decode())
+    data = posting(client.get("/nb/roles/agent/for-employers/").content.decode())
 
     assert data["@context"] == "https://schema.org" and data["@type"] == "JobPosting"
     occupation = data["relevantOccupation"]
@@ -62,7 +63,7 @@ def test_the_snippet_is_a_job_posting_for_the_roles_occupation(client, seeded):
 
 
 def test_a_role_without_an_onet_code_has_none_in_its_posting(client, seeded):
-    data = posting(client.get("/nb/roles/manager/").content.decode())
+    data = posting(client.get("/nb/roles/manager/for-employers/").content.decode())
     names = {
         code["inCodeSet"]["name"] for code in data["relevantOccupation"]["occupationalCategory"]
     }
@@ -71,7 +72,7 @@ def test_a_role_without_an_onet_code_has_none_in_its_posting(client, seeded):
 
 def test_what_the_knowledge_base_knows_is_filled_and_the_rest_is_marked_for_hr(client, seeded):
     agent = Role.objects.get(key="agent")
-    data = posting(client.get("/da/roles/agent/").content.decode())
+    data = posting(client.get("/da/roles/agent/for-employers/").content.decode())
     required, optional = markers("da")
 
     # Search engines require these; the knowledge base fills what it knows.
@@ -97,7 +98,7 @@ def test_what_the_knowledge_base_knows_is_filled_and_the_rest_is_marked_for_hr(c
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_the_kit_is_in_the_pages_language_by_default(client, seeded, code):
     agent = Role.objects.get(key="agent")
-    page = client.get(f"/{code}/roles/agent/").content.decode()
+    page = client.get(f"/{code}/roles/agent/for-employers/").content.decode()
     kit = panel(page)
 
     assert posting(page)["title"] == getattr(agent, f"title_{code}")
@@ -117,13 +118,13 @@ def test_the_markers_are_translated_in_every_language(languages):
 
 def test_the_kit_language_is_chosen_with_a_form_that_works_without_javascript(client, seeded):
     agent = Role.objects.get(key="agent")
-    page = client.get("/nb/roles/agent/").content.decode()
-    assert '<form method="get" action="#share"' in page  # the same page, back at the panel
+    page = client.get("/nb/roles/agent/for-employers/").content.decode()
+    assert '<form method="get" class="kit-language"' in page  # the same page, with ?kit=
     data = form_data(page, "kit-language-form")
     assert data == {"kit": ["nb"]}
 
     data["kit"] = ["el"]
-    page = client.get("/nb/roles/agent/", data).content.decode()
+    page = client.get("/nb/roles/agent/for-employers/", data).content.decode()
 
     assert '<html lang="nb">' in page  # the page itself stays in its language
     kit = panel(page)
@@ -140,7 +141,7 @@ def test_the_kit_language_is_chosen_with_a_form_that_works_without_javascript(cl
 
 @pytest.mark.parametrize("asked", ["fr", "EL", "el-gr", "x" * 300, "da\x00", "<script>"])
 def test_an_unknown_kit_language_falls_back_to_the_pages_language(client, seeded, asked):
-    response = client.get("/da/roles/agent/", {"kit": asked})
+    response = client.get("/da/roles/agent/for-employers/", {"kit": asked})
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -151,45 +152,48 @@ def test_an_unknown_kit_language_falls_back_to_the_pages_language(client, seeded
 
 
 def test_an_empty_choice_is_the_default_without_a_word(client, seeded):
-    page = client.get("/da/roles/agent/", {"kit": ""}).content.decode()
+    page = client.get("/da/roles/agent/for-employers/", {"kit": ""}).content.decode()
     assert 'class="banner"' not in panel(page)
     assert '<option value="da" lang="da" selected>' in page
 
 
 def test_the_wrong_method_is_refused(client, seeded):
-    assert client.post("/nb/roles/agent/", {"kit": "el"}).status_code == 405
+    assert client.post("/nb/roles/agent/for-employers/", {"kit": "el"}).status_code == 405
 
 
 def test_each_kit_language_is_kept_apart_by_the_page_cache(client, seeded):
     agent = Role.objects.get(key="agent")
-    assert client.get("/nb/roles/agent/?kit=el")["X-Cache"] == "miss"
-    danish = client.get("/nb/roles/agent/?kit=da")
+    assert client.get("/nb/roles/agent/for-employers/?kit=el")["X-Cache"] == "miss"
+    danish = client.get("/nb/roles/agent/for-employers/?kit=da")
     assert danish["X-Cache"] == "miss"
     assert posting(danish.content.decode())["title"] == agent.title_da
-    greek = client.get("/nb/roles/agent/?kit=el")
+    greek = client.get("/nb/roles/agent/for-employers/?kit=el")
     assert greek["X-Cache"] == "hit"
     assert posting(greek.content.decode())["title"] == agent.title_el
-    assert posting(client.get("/nb/roles/agent/").content.decode())["title"] == agent.title_nb
+    assert (
+        posting(client.get("/nb/roles/agent/for-employers/").content.decode())["title"]
+        == agent.title_nb
+    )
 
 
 def test_editors_get_each_kit_in_its_language_from_kept_parts(
     editor_client, seeded, django_assert_max_num_queries
 ):
     agent = Role.objects.get(key="agent")
-    editor_client.get("/nb/roles/agent/?kit=el")  # keeps the sections and the Greek posting
-    editor_client.get("/nb/roles/agent/?kit=da")
+    editor_client.get("/nb/roles/agent/for-employers/?kit=el")  # keeps the Greek posting
+    editor_client.get("/nb/roles/agent/for-employers/?kit=da")
     with django_assert_max_num_queries(4):  # session, user, version, role
-        greek = editor_client.get("/nb/roles/agent/?kit=el").content.decode()
+        greek = editor_client.get("/nb/roles/agent/for-employers/?kit=el").content.decode()
     assert posting(greek)["title"] == agent.title_el
     with django_assert_max_num_queries(4):
-        danish = editor_client.get("/nb/roles/agent/?kit=da").content.decode()
+        danish = editor_client.get("/nb/roles/agent/for-employers/?kit=da").content.decode()
     assert posting(danish)["title"] == agent.title_da
     duty = Duty.objects.filter(role=agent).first()
     duty.text_el = "Νέο καθήκον"
     duty.save()
     publishing.publish(agent)
 
-    greek = posting(editor_client.get("/nb/roles/agent/?kit=el").content.decode())
+    greek = posting(editor_client.get("/nb/roles/agent/for-employers/?kit=el").content.decode())
     assert "Νέο καθήκον" in greek["relevantOccupation"]["responsibilities"]
 
 
@@ -197,34 +201,36 @@ def test_editors_get_each_kit_in_its_language_from_kept_parts(
 def test_a_kit_in_another_language_keeps_to_the_query_budget(
     client, seeded, code, django_assert_max_num_queries
 ):
-    client.get("/nb/roles/agent/")  # the sections are kept; this kit is not
+    client.get("/nb/roles/agent/for-employers/")  # the nb posting is kept; this kit is not
     with django_assert_max_num_queries(10):
-        assert client.get("/nb/roles/agent/", {"kit": code}).status_code == 200
+        assert client.get("/nb/roles/agent/for-employers/", {"kit": code}).status_code == 200
 
 
 def test_a_kit_in_another_language_reads_only_what_its_posting_needs(
     client, seeded, django_assert_num_queries
 ):
-    client.get("/nb/roles/agent/")  # the sections are kept; this kit is not
+    client.get("/nb/roles/agent/for-employers/")  # the nb posting is kept; this kit is not
     # The content version, the role, its current version and that version's texts.
     with django_assert_num_queries(4):
-        assert client.get("/nb/roles/agent/", {"kit": "el"}).status_code == 200
+        assert client.get("/nb/roles/agent/for-employers/", {"kit": "el"}).status_code == 200
 
 
 def test_a_text_missing_in_the_kits_language_is_pointed_out(client, seeded):
     Role.objects.filter(key="agent").update(summary_el="")
     publishing.publish(Role.objects.get(key="agent"))
-    page = client.get("/nb/roles/agent/?kit=el").content.decode()
+    page = client.get("/nb/roles/agent/for-employers/?kit=el").content.decode()
     assert 'class="banner" role="note"' in panel(page)
     assert posting(page)["description"].startswith("<p>" + Role.objects.get(key="agent").summary_nb)
-    assert 'class="banner"' not in panel(client.get("/nb/roles/agent/?kit=da").content.decode())
+    assert 'class="banner"' not in panel(
+        client.get("/nb/roles/agent/for-employers/?kit=da").content.decode()
+    )
 
 
 def test_no_text_can_end_the_script_element_the_snippet_is_pasted_into(client, seeded):
     title = "</script><!--<script>alert(1)</SCRIPT>"
     Role.objects.filter(key="agent").update(title_nb=title)
     publishing.publish(Role.objects.get(key="agent"))
-    raw = snippet(client.get("/nb/roles/agent/").content.decode())
+    raw = snippet(client.get("/nb/roles/agent/for-employers/").content.decode())
 
     assert "</" not in raw and "<!--" not in raw
     assert json.loads(raw)["title"] == title
@@ -236,7 +242,7 @@ def test_script_text_is_the_same_json():
 
 
 def test_the_kit_pins_the_current_version_and_the_posting_links_to_it(client, seeded):
-    page = client.get("/da/roles/agent/?kit=el").text
+    page = client.get("/da/roles/agent/for-employers/?kit=el").text
     kit = panel(page)
     assert 'value="http://testserver/roles/agent/v/1/"' in kit  # language-neutral, pinned
     assert 'value="http://testserver/el/roles/agent/v/1/"' in kit  # pinned, in the kit's language
@@ -249,7 +255,7 @@ def test_the_kit_pins_the_current_version_and_the_posting_links_to_it(client, se
     role.save()
     publishing.publish(role)
 
-    kit = panel(client.get("/da/roles/agent/?kit=el").text)
+    kit = panel(client.get("/da/roles/agent/for-employers/?kit=el").text)
     assert 'value="http://testserver/roles/agent/v/2/"' in kit
     assert "/v/1/" not in kit
 
@@ -261,7 +267,7 @@ def test_a_role_never_published_has_no_pinned_link(editor_client, seeded):
     RoleVersion.objects.filter(role_key="agent").update(
         withdrawn_at="2026-12-01T00:00:00Z", withdrawal_reason="test"
     )
-    page = editor_client.get("/nb/roles/agent/").text
+    page = editor_client.get("/nb/roles/agent/for-employers/").text
     assert "kit-pinned" not in panel(page)
     assert 'href="http://testserver/nb/roles/agent/"' in posting(page)["description"]
 
@@ -277,20 +283,20 @@ def test_the_posting_describes_the_pinned_version_not_later_edits(client, seeded
         role=agent, key="new-duty", order=900, text_nb="Ny oppgave.", text_el="Ένα νέο καθήκον."
     )
 
-    data = posting(client.get("/nb/roles/agent/?kit=el").text)
+    data = posting(client.get("/nb/roles/agent/for-employers/?kit=el").text)
     assert data["title"] == published_title
     assert "Ένα νέο καθήκον." not in data["relevantOccupation"]["responsibilities"]
     assert data["relevantOccupation"]["url"] == "http://testserver/el/roles/agent/v/1/"
 
     publishing.publish(agent)
-    data = posting(client.get("/nb/roles/agent/?kit=el").text)
+    data = posting(client.get("/nb/roles/agent/for-employers/?kit=el").text)
     assert data["title"] == "Εκπρόσωπος (δεν έχει δημοσιευτεί ακόμη)"
     assert "Ένα νέο καθήκον." in data["relevantOccupation"]["responsibilities"]
     assert data["relevantOccupation"]["url"] == "http://testserver/el/roles/agent/v/2/"
 
     # Withdrawn, version 2 gives way to version 1 again: its text, its link.
     publishing.withdraw(RoleVersion.objects.of("agent").get(number=2), user=None, reason="Early.")
-    data = posting(client.get("/nb/roles/agent/?kit=el").text)
+    data = posting(client.get("/nb/roles/agent/for-employers/?kit=el").text)
     assert data["title"] == published_title
     assert "Ένα νέο καθήκον." not in data["relevantOccupation"]["responsibilities"]
     assert data["relevantOccupation"]["url"] == "http://testserver/el/roles/agent/v/1/"
@@ -299,7 +305,15 @@ def test_the_posting_describes_the_pinned_version_not_later_edits(client, seeded
 def test_a_role_with_no_version_in_force_is_described_as_its_page_is(editor_client, seeded):
     associate = Role.objects.get(key="associate")
     RoleVersion.objects.filter(role_key="associate").update(withdrawn_at=timezone.now())
-    data = posting(editor_client.get("/da/roles/associate/").text)
+    data = posting(editor_client.get("/da/roles/associate/for-employers/").text)
     assert data["title"] == associate.title_da
     assert data["relevantOccupation"]["url"] == "http://testserver/da/roles/associate/"
     assert len(data["relevantOccupation"]["responsibilities"]) == associate.duties.count()
+
+
+def test_a_role_with_no_version_in_force_is_described_in_the_kits_language(editor_client, seeded):
+    associate = Role.objects.get(key="associate")
+    RoleVersion.objects.filter(role_key="associate").update(withdrawn_at=timezone.now())
+    data = posting(editor_client.get("/da/roles/associate/for-employers/?kit=el").text)
+    assert data["title"] == associate.title_el
+    assert data["relevantOccupation"]["url"] == "http://testserver/el/roles/associate/"

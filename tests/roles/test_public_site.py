@@ -189,7 +189,7 @@ def test_section_anchors_are_the_same_in_every_language(client, seeded):
 
 
 def test_the_copy_link_control_shows_the_link_without_javascript(client, seeded):
-    content = client.get("/el/roles/agent/").content.decode()
+    content = client.get("/el/roles/agent/for-employers/").content.decode()
     assert 'id="permalink" type="text" readonly value="http://testserver/roles/agent/"' in content
     assert re.search(r'<button type="button" class="copy-button"[^>]* hidden>', content)
 

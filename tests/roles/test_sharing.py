@@ -1,5 +1,5 @@
-"""Sharing a role: the embeddable card (the one page other sites may frame), oEmbed, the share
-panel with the role's links in every language, and its QR code."""
+"""Sharing a role: the embeddable card (the one page other sites may frame), oEmbed, the kit for
+employers with the role's links in every language, and its QR code."""
 
 import io
 import re
@@ -136,16 +136,16 @@ def test_role_pages_announce_oembed(client, seeded):
     assert client.get(href).json()["html"].count("lang=el") == 1
 
 
-def test_the_share_panel_works_without_javascript(client, seeded, languages):
-    page = client.get("/nb/roles/agent/").content.decode()
-    panel = page[page.index('id="share"') :]
+def test_the_kit_for_employers_works_without_javascript(client, seeded, languages):
+    page = client.get("/nb/roles/agent/for-employers/").content.decode()
+    panel = page[page.index('<article class="employers">') :]
     for code in languages:
         assert f'href="http://testserver/{code}/roles/agent/"' in panel
     assert 'value="http://testserver/roles/agent/"' in panel  # the permalink, selectable
     assert 'href="http://testserver/roles/agent/#duties"' in panel
     assert "<svg " in panel and 'href="/roles/agent/qr.svg"' in panel
     assert "&lt;iframe src=&quot;http://testserver/embed/roles/agent/?lang=nb" in panel
-    assert 'href="/embed/roles/agent/?lang=nb"' in panel
+    assert 'href="/embed/roles/agent/preview/?lang=nb"' in panel
 
 
 def modules(svg: str) -> tuple[int, set]:
@@ -178,7 +178,7 @@ def decode(svg: str) -> str:
 
 
 def test_the_qr_code_decodes_to_the_roles_link(client, seeded):
-    page = client.get("/da/roles/manager/").content.decode()
+    page = client.get("/da/roles/manager/for-employers/").content.decode()
     inline = page[page.index('<svg width="') : page.index("</svg>") + 6]
     assert decode(inline) == "http://testserver/roles/manager/"
     download = client.get("/roles/manager/qr.svg")
@@ -259,11 +259,11 @@ def test_version_pages_announce_oembed(client, seeded):
 
 
 def test_the_kit_gives_the_pinned_card_too(client, seeded):
-    page = client.get("/nb/roles/agent/?kit=da").content.decode()
+    page = client.get("/nb/roles/agent/for-employers/?kit=da").content.decode()
     code = re.search(r'<textarea id="embed-code-pinned"[^>]*>(.*?)</textarea>', page, re.S)
     assert code
     assert "http://testserver/embed/roles/agent/v/1/?lang=da" in code.group(1)
-    assert 'href="/embed/roles/agent/v/1/?lang=da"' in page
+    assert 'href="/embed/roles/agent/v/1/preview/?lang=da"' in page  # the card in its frame
 
 
 def test_editors_previewing_a_draft_get_its_card_qr_code_and_oembed(editor_client, seeded):
@@ -285,8 +285,9 @@ def test_editors_previewing_a_draft_get_its_card_qr_code_and_oembed(editor_clien
         assert response.status_code == 200, address
         assert "private" in response["Cache-Control"], address  # for no shared cache
         assert client.get(address).status_code == 404, address  # nor kept for readers
-    # Each link the draft's kit gives its editor opens.
+    # Each link the draft's pages give its editor opens.
     page = editor_client.get("/nb/roles/associate/").text
+    page += editor_client.get("/nb/roles/associate/for-employers/").text
     hrefs = re.findall(r'href="(/(?:embed|roles/associate/qr|oembed)[^"]*)"', page)
     assert len(hrefs) >= 4  # the card's preview, the QR code, oEmbed in JSON and XML
     for href in hrefs:
