@@ -31,9 +31,23 @@ class ContentSitemap(_Localized):
         return obj.updated_at
 
 
+class EmployersSitemap(_Localized):
+    """Each published role's page for employers (the job-posting kit)."""
+
+    def items(self):
+        return Role.objects.published().order_by("pk")
+
+    def location(self, role):
+        return reverse("roles:role-employers", kwargs={"key": role.key})
+
+    def lastmod(self, role):
+        return role.updated_at
+
+
 SITEMAPS = {
     "pages": PageSitemap,
     "roles": ContentSitemap(Role),
+    "employers": EmployersSitemap,
     "qualities": ContentSitemap(Quality),
     "scenarios": ContentSitemap(Scenario),
     "workplaces": ContentSitemap(Workplace),

@@ -11,8 +11,7 @@ app_name = "roles"
 # Reader-facing pages, inside i18n_patterns (kb/urls.py): /<language>/...
 urlpatterns = [
     path("", pages.home, name="home"),
-    # A role page asked for its former kit (?kit=<code>) redirects to the employers' page.
-    path("roles/<slug:key>/", employers.kit_moved(pages.role_detail), name="role-detail"),
+    path("roles/<slug:key>/", pages.role_detail, name="role-detail"),
     path("roles/<slug:key>/for-employers/", employers.role_employers, name="role-employers"),
     path("roles/<slug:key>/v/", versions.role_versions, name="role-versions"),
     path("roles/<slug:key>/v/<int:number>/", versions.role_version, name="role-version"),

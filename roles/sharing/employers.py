@@ -1,12 +1,8 @@
 """A role's page for employers, /<language>/roles/<key>/for-employers/: the job-posting kit
 (posting_kit) laid out as steps, in the posting's language (`?kit=<code>`)."""
 
-import functools
-from urllib.parse import urlencode
-
 from django.conf import settings
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_safe
 
@@ -49,18 +45,3 @@ def framing() -> dict:
         "any_https": ANY_HTTPS in sources,
         "origins": [source for source in sources if source != ANY_HTTPS],
     }
-
-
-def kit_moved(view):
-    """Old links to the kit on a role page (`?kit=<code>`, the kit's form) go to the employers'
-    page, with the same choice (302: the role page might one day read the parameter again)."""
-
-    @functools.wraps(view)
-    def wrapped(request, key, *args, **kwargs):
-        if request.method in ("GET", "HEAD") and posting_kit.PARAMETER in request.GET:
-            url = reverse("roles:role-employers", kwargs={"key": key})
-            query = urlencode({posting_kit.PARAMETER: request.GET[posting_kit.PARAMETER]})
-            return redirect(f"{url}?{query}")
-        return view(request, key, *args, **kwargs)
-
-    return wrapped

@@ -3,10 +3,12 @@ language-neutral permalinks that redirect to them."""
 
 import functools
 from itertools import groupby
+from urllib.parse import urlencode
 
 from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language, get_language_from_request, override
 from django.views.decorators.http import require_safe
@@ -52,9 +54,14 @@ def home(request):
 
 @require_safe
 def role_detail(request, key):
+    if posting_kit.PARAMETER in request.GET:
+        # The kit's former place (?kit=<code>, its form): it has a page of its own now.
+        url = reverse("roles:role-employers", kwargs={"key": key})
+        return redirect(
+            f"{url}?{urlencode({posting_kit.PARAMETER: request.GET[posting_kit.PARAMETER]})}"
+        )
     language = get_language()
     role = get_object_or_404(Role.objects.visible_to(request.user).for_page(language), key=key)
-    kit_language, refused = posting_kit.chosen_language(request)
     parts = KeptParts(request, role, language)
     context = {
         "role": role,
@@ -63,9 +70,6 @@ def role_detail(request, key):
         "meta_title": role.title,
         "meta_description": role.summary,
         "og_image": og_image.meta(request, role),
-        "kit": posting_kit.kit(
-            request, role, kit_language, refused=refused, posting=parts.posting(kit_language)
-        ),
         **embeds.discovery(request),
     }
     return render(request, "roles/role_detail.html", context)
@@ -73,7 +77,7 @@ def role_detail(request, key):
 
 class KeptParts:
     """A role page's parts that are kept per content version, language and host: its sections
-    (with its JSON-LD) and the kit's JobPosting. What they show is read only to render one."""
+    (with its JSON-LD). What they show is read only to render one."""
 
     def __init__(self, request, role: Role, language: str):
         self.request, self.role, self.language = request, role, language
@@ -104,16 +108,6 @@ class KeptParts:
             role = self.with_content(self.language)
             rendered = role_sections(self.request, role, self.version, self.language)
             kept = store.keep_part(self.request, "role", self.role.pk, self.staff, value=rendered)
-        return kept
-
-    def posting(self, language: str) -> dict:
-        parts = (self.role.pk, self.staff, language)
-        kept = store.read_part(self.request, "job-posting", *parts)
-        if kept is None:
-            # A role with no published version is described as its page is.
-            content = None if self.version else self.with_content(language)
-            snippet = posting_kit.posting_snippet(self.request, content, language, self.version)
-            kept = store.keep_part(self.request, "job-posting", *parts, value=snippet)
         return kept
 
 

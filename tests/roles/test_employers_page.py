@@ -145,3 +145,11 @@ def test_the_wrong_method_is_refused(client, seeded):
 def test_readers_get_it_from_the_page_cache(client, seeded):
     assert client.get("/el/roles/agent/for-employers/")["X-Cache"] == "miss"
     assert client.get("/el/roles/agent/for-employers/")["X-Cache"] == "hit"
+
+
+def test_the_sitemap_lists_it_for_each_published_role_in_every_language(client, seeded):
+    Role.objects.filter(key="manager").update(published=False)
+    sitemap = client.get("/sitemap.xml").content.decode()
+    for code, _name in settings.LANGUAGES:
+        assert f"/{code}/roles/agent/for-employers/</loc>" in sitemap
+        assert f"/{code}/roles/manager/for-employers/" not in sitemap
