@@ -2,7 +2,7 @@
 language-neutral permalinks that redirect to them."""
 
 import functools
-from itertools import groupby
+from collections import defaultdict
 from urllib.parse import urlencode
 
 from django.db.models import prefetch_related_objects
@@ -32,6 +32,22 @@ def visible_next(role, user):
     return step if step and (step.published or may_preview(user, Role)) else None
 
 
+def ladder(roles, user) -> list[Role]:
+    """The career ladder as the roles draw it: the roles that lead nowhere (the top), each with
+    `below`, the roles that lead to it (the agent and the associate both to the manager: side by
+    side, not one above the other). `roles` in the order each step lists them."""
+    roles = list(roles)
+    shown = {role.pk for role in roles}
+    below = defaultdict(list)
+    for role in roles:
+        role.next_role = visible_next(role, user)
+        if role.next_role is not None and role.next_role.pk in shown:
+            below[role.next_role.pk].append(role)
+    for role in roles:
+        role.below = below[role.pk]
+    return [role for role in roles if role.next_role is None or role.next_role.pk not in shown]
+
+
 @require_safe
 def home(request):
     language = get_language()
@@ -40,11 +56,8 @@ def home(request):
         .select_related("leads_to")
         .order_by("-level", alphabetical("title", language), "key")
     )
-    for role in roles:
-        role.next_role = visible_next(role, request.user)
-    ladder = [(level, list(step)) for level, step in groupby(roles, key=lambda r: r.level)]
     context = {
-        "ladder": ladder,
+        "ladder": ladder(roles, request.user),
         "qualities": Quality.objects.published().alphabetical(language),
         "workplaces": Workplace.objects.published().alphabetical(language),
         "scenarios": Scenario.objects.published().alphabetical(language),

@@ -29,6 +29,20 @@ def test_the_home_page_draws_the_ladder_from_the_top_step_down(client, seeded):
     assert [content.index(title) for title in titles] == sorted(content.index(t) for t in titles)
 
 
+def test_the_home_page_draws_both_roles_that_lead_to_the_manager_below_it_side_by_side(
+    client, seeded
+):
+    """The agent and the associate both lead to the manager: neither is drawn under the other."""
+    content = client.get("/nb/").content.decode()
+    ladder = content[content.index('<ol class="ladder">') :]
+    manager, below = ladder.index("/nb/roles/manager/"), ladder.index('<ol class="ladder-below">')
+    end = ladder.index("</ol>", below)
+    assert manager < below
+    branches = ladder[below:end]
+    assert "/nb/roles/agent/" in branches and "/nb/roles/associate/" in branches
+    assert branches.count('<ol class="ladder-below">') == 1  # neither nested under the other
+
+
 def test_the_root_redirects_to_a_language(client):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="el")
     assert response.status_code == 302
