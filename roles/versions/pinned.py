@@ -168,7 +168,9 @@ class PinnedRole:
 
         def source(item):
             name = dict(Source._meta.get_field("language").choices).get(item["language"], "")
-            return Pinned(store, {"title": item["title"]}, language_name=name)
+            return Pinned(
+                store, {"title": item["title"]}, language_name=name, key=item.get("key", "")
+            )
 
         return cls(
             version=version,

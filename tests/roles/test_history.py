@@ -231,8 +231,8 @@ def test_publishing_a_changed_role_saves_and_publishes(editor_client, agent):
 @pytest.mark.parametrize(
     ("language", "field", "name"),
     [
-        ("nb", "Brødtekst", "norsk (bokmål)"),
-        ("el", "Κυρίως κείμενο", "νορβηγικά (μποκμάλ)"),
+        ("nb", "Brødtekst", "norsk bokmål"),
+        ("el", "Κυρίως κείμενο", "νορβηγικά μποκμάλ"),
         ("da", "Brødtekst", "norsk bokmål"),
         ("en", "Body", "Norwegian Bokmål"),
     ],

@@ -163,7 +163,7 @@ def test_a_fallback_note_stays_out_of_headings_and_link_names(client, seeded):
 
     content = client.get("/el/roles/agent/").content.decode()
 
-    note = "Δεν έχει μεταφραστεί ακόμη: εμφανίζεται στα νορβηγικά (μποκμάλ)."
+    note = "Δεν έχει μεταφραστεί ακόμη: εμφανίζεται στα νορβηγικά μποκμάλ."
     assert re.search(
         r'<h1><span lang="nb" class="fallback">Kundeserviceagent</span></h1>\s*'
         r'<small class="fallback-note">' + re.escape(note),
@@ -382,3 +382,19 @@ def test_a_renamed_qualitys_old_permalink_goes_to_its_new_permalink(client, seed
     response = client.get("/qualities/patience/")
     assert response.status_code == 301
     assert response.headers["Location"] == "/qualities/patience-and-calm/"
+
+
+@pytest.mark.parametrize(
+    "page", ["/nb/roles/agent/", "/el/roles/agent/v/1/", "/da/qualities/patience/"]
+)
+def test_each_source_links_to_its_entry_on_the_about_page(client, seeded, page):
+    content = client.get(page).content.decode()
+    about = client.get(page[:4] + "about/").content.decode()
+    keys = re.findall(r'href="/\w+/about/#source-([\w-]+)"', content)
+    assert keys, "no source is linked"
+    assert all(f'id="source-{key}"' in about for key in keys)
+
+
+def test_norwegian_bokmal_is_named_as_its_readers_write_it(client, seeded):
+    content = client.get("/nb/about/").content.decode()
+    assert "(norsk bokmål)" in content and "(norsk (bokmål))" not in content
