@@ -5,12 +5,15 @@ from urllib.parse import urlencode
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from roles.addresses import with_query
+from roles.collation import shown_name, sort_key
 from roles.context_processors import language_links
 from roles.models import Role
+from roles.texts import text
 from roles.views.pages import visible_next
 
 # More columns do not fit a screen, nor a printed page. (The form's hint says "two or three".)
@@ -51,6 +54,7 @@ def compare(request):
             role.next_role = visible_next(role, request.user)
     unknown = [key for key in keys if key not in by_key]
     context = {
+        "matrices": matrices(roles) if len(roles) > 1 else [],
         "choices": choices,
         "checked": compared,
         "roles": roles if len(roles) > 1 else [],
@@ -63,6 +67,46 @@ def compare(request):
         **_links_with_query(request, urlencode([("roles", key) for key in compared])),
     }
     return render(request, "roles/compare.html", context)
+
+
+def matrix(roles: list[Role], items_of) -> list[dict]:
+    """A row per item (a quality, a workplace) of any of `roles`, with whether each role has it:
+    the shared ones first, then alphabetically in the page's language (the same order as the
+    lists of the site: roles.collation)."""
+    language = get_language()
+    found: dict[int, object] = {}
+    has: dict[int, set[str]] = {}
+    for role in roles:
+        for item in items_of(role):
+            found.setdefault(item.pk, item)
+            has.setdefault(item.pk, set()).add(role.key)
+    rows = [
+        {"item": item, "cells": [role.key in has[pk] for role in roles], "shared": len(has[pk])}
+        for pk, item in found.items()
+    ]
+    field = shown_name(type(next(iter(found.values())))) if found else "name"
+    return sorted(
+        rows,
+        key=lambda row: (-row["shared"], sort_key(language, text(row["item"], field).value)),
+    )
+
+
+def matrices(roles: list[Role]) -> list[dict]:
+    """The compare table's groups of rows with a mark per role: qualities and workplaces."""
+    return [
+        {
+            "label": _("Qualities"),
+            "field": "name",
+            "rows": matrix(
+                roles, lambda role: [link.quality for link in role.role_qualities.all()]
+            ),
+        },
+        {
+            "label": _("Where the role works"),
+            "field": "name",
+            "rows": matrix(roles, lambda role: role.workplaces.all()),
+        },
+    ]
 
 
 def _compare_meta(titles: list[str]) -> dict:

@@ -51,7 +51,12 @@ def test_it_is_an_accessible_table(client, seeded):
 
     assert content.count("<table") == 1 and "<caption" in content
     assert content.count('<th scope="col">') == 2
-    assert content.count('<th scope="row">') == 7
+    agent, manager = (Role.objects.get(key=key) for key in ("agent", "manager"))
+    qualities = {q.quality_id for q in RoleQuality.objects.filter(role__in=[agent, manager])}
+    workplaces = set(agent.workplaces.all()) | set(manager.workplaces.all())
+    # Five rows of texts, a row per quality and per workplace, under a heading of each group.
+    assert content.count('<th scope="row">') == 5 + len(qualities) + len(workplaces)
+    assert content.count('<th scope="rowgroup"') == 2
     # The table scrolls sideways in a region keyboards can reach, named by the caption.
     assert re.search(
         r'<div class="compare-scroll" role="region" aria-labelledby="compare-caption" '
@@ -60,6 +65,41 @@ def test_it_is_an_accessible_table(client, seeded):
     )
     assert 'id="compare-caption"' in content
     assert "style=" not in content
+
+
+def matrix_rows(content: str, group: int) -> list[tuple[str, list[bool]]]:
+    """The rows of a matrix group of the table (0: qualities, 1: workplaces): each item's page and
+    whether each column's role has it."""
+    body = re.findall(r'<tbody class="compare-matrix">(.*?)</tbody>', content, re.S)[group]
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
+        link = re.search(r'<th scope="row"><a href="([^"]+)"', row)
+        if link:
+            rows.append(
+                (link[1], ["✓" in cell for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)])
+            )
+    return rows
+
+
+def test_qualities_and_workplaces_are_a_matrix_with_the_shared_ones_first(client, seeded):
+    content = client.get(f"/nb/compare/{BOTH}").content.decode()
+    agent, manager = (Role.objects.get(key=key) for key in ("agent", "manager"))
+    rows = matrix_rows(content, 0)
+    for role, column in ((agent, 0), (manager, 1)):
+        mine = {link.quality.get_absolute_url() for link in role.role_qualities.all()}
+        assert {url for url, marks in rows if marks[column]} == mine
+    shared = [all(marks) for _url, marks in rows]
+    assert shared == sorted(shared, reverse=True)  # the shared ones first
+    assert any(shared) and not all(shared)  # the seeds have both kinds
+    places = matrix_rows(content, 1)
+    assert {url for url, marks in places if marks[0]} == {
+        w.get_absolute_url() for w in agent.workplaces.all()
+    }
+
+
+def test_the_role_picker_is_above_the_table(client, seeded):
+    content = client.get(f"/nb/compare/{BOTH}").content.decode()
+    assert content.index('class="compare-form"') < content.index("<table")
 
 
 def test_it_says_where_each_role_leads_and_what_leads_to_it(client, seeded):
