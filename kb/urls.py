@@ -49,6 +49,7 @@ urlpatterns = [
     path("qualities/<slug:slug>/", pages.quality_permalink, name="quality-permalink"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", site.robots_txt, name="robots-txt"),
+    path("favicon.ico", site.favicon, name="favicon"),
 ]
 
 # Reader-facing pages carry their language in the path: /<language>/...

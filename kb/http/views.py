@@ -1,11 +1,14 @@
-"""Site-wide views: the language switcher, robots.txt, the error pages, the login lockout page
-and the health check."""
+"""Site-wide views: the language switcher, robots.txt, /favicon.ico, the error pages, the login
+lockout page and the health check."""
 
+import functools
 import secrets
 import sys
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponse, JsonResponse
@@ -55,6 +58,20 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def favicon(request):
+    """/favicon.ico, which browsers ask the site's root for whatever the page's head links (and
+    feed readers, and the admin's pages): the file itself, not a redirect, kept for a week."""
+    response = HttpResponse(_favicon(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=604800"
+    return response
+
+
+@functools.cache
+def _favicon() -> bytes:
+    return Path(finders.find("brand/favicon.ico")).read_bytes()
 
 
 ERRORS = {
