@@ -7,7 +7,7 @@ the reader's language.
 
 Run from the repository's root after changing the design, and commit what it writes:
 
-    .venv/bin/python static/brand/draw_icons.py
+    .venv/bin/python tools/draw_icons.py
 
 It writes logo.svg (the header's and footer's mark), icon.svg (browsers' tab icon), favicon.ico
 (16, 32 and 48 px, answered at /favicon.ico), apple-touch-icon.png (180 px) and icon-192.png,
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent.parent / "static" / "brand"  # where it writes
 
 BLUE = "#0b57a4"  # the site's accent (static/css/site.css, --color-accent)
 WHITE = "#ffffff"
