@@ -398,3 +398,13 @@ def test_each_source_links_to_its_entry_on_the_about_page(client, seeded, page):
 def test_norwegian_bokmal_is_named_as_its_readers_write_it(client, seeded):
     content = client.get("/nb/about/").content.decode()
     assert "(norsk bokmål)" in content and "(norsk (bokmål))" not in content
+
+
+@pytest.mark.parametrize("page", ["/da/scenarios/wrong-price/", "/el/roles/associate/"])
+def test_what_to_do_and_what_to_avoid_are_told_apart(client, seeded, page):
+    content = client.get(page).content.decode()
+    do, dont = (
+        content.index('class="callout callout--do"'),
+        content.index('class="callout callout--dont"'),
+    )
+    assert do < dont  # what to do, then what to avoid, each in its own callout
