@@ -11,9 +11,7 @@ sorts alike on both.
 import functools
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import yaml
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
@@ -21,6 +19,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Collate, NullIf
 from django.dispatch import receiver
 
+from roles.languages import conventions_file
 from roles.texts import columns
 
 
@@ -65,23 +64,20 @@ class Order:
 
 @functools.cache
 def order(language: str) -> Order:
-    for folder in settings.LOCALE_PATHS:
-        path = Path(folder) / language / "conventions.yaml"
-        if path.exists():
-            try:
-                data = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("order", {})
-                return Order(
-                    alphabet=data.get("alphabet", ""),
-                    # The longest first: "aa" before any single letter it starts with.
-                    sorted_as={
-                        str(k): str(v)
-                        for k, v in sorted(data.get("sorted_as", {}).items(), key=_longest_first)
-                    },
-                    upper_first=data.get("case_first", "lower") == "upper",
-                )
-            except (yaml.YAMLError, AttributeError, TypeError) as error:
-                raise ImproperlyConfigured(f"{path}: {error}") from None
-    return Order()
+    where, conventions = conventions_file(language)
+    try:
+        data = conventions.get("order", {})
+        return Order(
+            alphabet=data.get("alphabet", ""),
+            # The longest first: "aa" before any single letter it starts with.
+            sorted_as={
+                str(k): str(v)
+                for k, v in sorted(data.get("sorted_as", {}).items(), key=_longest_first)
+            },
+            upper_first=data.get("case_first", "lower") == "upper",
+        )
+    except (AttributeError, TypeError) as error:
+        raise ImproperlyConfigured(f"{where}: {error}") from None
 
 
 def _longest_first(item: tuple) -> int:

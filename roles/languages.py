@@ -1,9 +1,12 @@
 """The site's languages, and a page's address in each of them."""
 
 import functools
+from pathlib import Path
 from urllib.parse import urlencode
 
+import yaml
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import reverse, translate_url
@@ -75,6 +78,26 @@ def page_links(path: str, current: str) -> tuple[tuple[str, str, str, str], ...]
 def _forget_links(*, setting, **kwargs):
     if setting in ("ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE", "ADMIN_PATH"):
         page_links.cache_clear()
+    if setting in ("LOCALE_PATHS", "LANGUAGES"):
+        conventions_file.cache_clear()
+
+
+@functools.cache
+def conventions_file(code: str) -> tuple[str, dict]:
+    """A language's `locale/<code>/conventions.yaml`, beside its catalogue: what its texts follow
+    (the translation checks) and its alphabetical order (roles.collation). Read once: its path
+    and its mapping, or ("", {}) for a language without one."""
+    for folder in settings.LOCALE_PATHS:
+        path = Path(folder) / code / "conventions.yaml"
+        if path.exists():
+            try:
+                data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            except yaml.YAMLError as error:
+                raise ImproperlyConfigured(f"{path}: {error}") from None
+            if not isinstance(data, dict):
+                raise ImproperlyConfigured(f"{path}: expected a mapping")
+            return str(path), data
+    return "", {}
 
 
 class UnknownLanguage(ValueError):

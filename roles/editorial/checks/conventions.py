@@ -5,15 +5,13 @@ placeholders, numbers, the termbase...)."""
 
 import functools
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import yaml
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
 from roles.editorial.checks.terms import normalise
+from roles.languages import conventions_file
 
 
 @dataclass(frozen=True)
@@ -36,16 +34,8 @@ class Conventions:
 
 @functools.cache
 def conventions(language: str) -> Conventions:
-    for folder in settings.LOCALE_PATHS:
-        path = Path(folder) / language / "conventions.yaml"
-        if path.exists():
-            return _read(path)
-    return Conventions()
-
-
-def _read(path: Path) -> Conventions:
+    where, data = conventions_file(language)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         quotes, words = data.get("quotes"), data.get("foreign_words", {})
         return Conventions(
             quotes=tuple(quotes) if quotes else None,
@@ -56,8 +46,8 @@ def _read(path: Path) -> Conventions:
             informal_address=frozenset(map(normalise, data.get("informal_address", []))),
             foreign_words={str(k).lower(): str(v) for k, v in words.items()},
         )
-    except (yaml.YAMLError, AttributeError, TypeError, ValueError) as error:
-        raise ImproperlyConfigured(f"{path}: {error}") from None
+    except (AttributeError, TypeError, ValueError) as error:
+        raise ImproperlyConfigured(f"{where}: {error}") from None
 
 
 @receiver(setting_changed)
