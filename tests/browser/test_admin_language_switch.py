@@ -236,6 +236,7 @@ def test_a_form_sent_back_with_errors_asks_before_it_is_left(editor_page):
     page.fill(f"#id_title_{settings.LANGUAGE_CODE}", "")  # the default language's title is required
     page.click("input[name=_continue]")
     page.locator(".errornote").wait_for()
+    page.wait_for_load_state("load")  # the guard starts with the page's scripts, not the HTML
 
     page.goto(reverse("admin:roles_role_changelist"))
 
