@@ -46,8 +46,9 @@ def translation_languages() -> list[str]:
 
 
 def native_name(code: str) -> str:
-    """A language's name as its speakers write it (the switcher's, the kit's choices)."""
-    return get_language_info(code)["name_local"]
+    """A language's name as its speakers write it (the switcher's, the kit's choices): its
+    conventions file's `name` ("norsk bokmål", where Django has "norsk (bokmål)"), else Django's."""
+    return conventions_file(code)[1].get("name") or get_language_info(code)["name_local"]
 
 
 def language_name(code: str) -> str:

@@ -60,6 +60,11 @@ class Code:
         """ESCO's codes are URIs: the code is its own link."""
         return self.value == self.url
 
+    @property
+    def short(self) -> str:
+        """The code as a role's facts list it: "ISCO-08 4222"; an ESCO URI by its label."""
+        return str(self.label) if self.is_uri else f"{self.scheme} {self.value}"
+
 
 def role_codes(role) -> list[Code]:
     """The codes set on a role, in the order pages show them."""

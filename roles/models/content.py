@@ -50,7 +50,7 @@ class RoleQuerySet(PublishableQuerySet):
         return self.select_related("leads_to").only(
             *("key", "level", "published", "isco08", "esco_uri", "onet_soc"),
             *columns(("title", "summary", "body", "career"), language),
-            *("leads_to__key", "leads_to__published"),
+            *("leads_to__key", "leads_to__published", "leads_to__level", "leads_to__leads_to"),
             *columns(("title",), language, "leads_to__"),
         )
 

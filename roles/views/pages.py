@@ -32,6 +32,17 @@ def visible_next(role, user):
     return step if step and (step.published or may_preview(user, Role)) else None
 
 
+def ladder_top(role, user) -> Role:
+    """The role at the top of the ladder `role` is on (its own step counts as "step 1 of 3"
+    against it): the last one it leads to that the reader may see. (Saving refuses a loop; a
+    loop written around the model still ends here.)"""
+    seen = {role.pk}
+    while (step := visible_next(role, user)) is not None and step.pk not in seen:
+        seen.add(step.pk)
+        role = step
+    return role
+
+
 def ladder(roles, user) -> list[Role]:
     """The career ladder as the roles draw it: the roles that lead nowhere (the top), each with
     `below`, the roles that lead to it (the agent and the associate both to the manager: side by
@@ -124,11 +135,17 @@ class KeptParts:
         return kept
 
 
+# How many of a role's qualities (in its order: the most important first) its facts show.
+TOP_QUALITIES = 3
+
+
 def role_sections(request, role, version: RoleVersion | None, language: str) -> dict:
     """The role page's sections and JSON-LD (`role` with its content in `language` read onto
     it), and the line naming its current published version."""
     context = {
         "role": role,
+        "steps": ladder_top(role, request.user).level,
+        "top_qualities": role.role_qualities.all()[:TOP_QUALITIES],
         "next_role": visible_next(role, request.user),
         "codes": role_codes(role),
         "version": version,

@@ -8,7 +8,7 @@ import yaml
 from django.conf import settings
 from django.urls import reverse
 from django.utils.html import escape
-from django.utils.translation import override
+from django.utils.translation import gettext, override
 
 from roles.models import Quality, Role
 from roles.occupation_codes import (
@@ -116,19 +116,20 @@ def test_a_valid_esco_skill_is_saved_in_admin(editor_client, seeded):
 
 
 @pytest.mark.parametrize("lang", ["nb", "el", "da"])
-def test_the_role_page_shows_the_codes_with_links(client, seeded, lang):
+def test_the_role_page_shows_the_codes_with_links_at_a_glance(client, seeded, lang):
     agent = Role.objects.get(key="agent")
     page = client.get(f"/{lang}/roles/agent/").content.decode()
-    codes = page[page.index('<section id="occupation-codes">') :]
-    codes = codes[: codes.index("</section>")]
+    glance = page[page.index('<section id="at-a-glance"') :]
+    glance = glance[: glance.index("</section>")]
+    codes = glance[glance.index('<div id="occupation-codes">') :]
 
-    assert '<a href="http://data.europa.eu/esco/isco/C4222"><code>4222</code></a>' in codes
-    assert f'<a href="{agent.esco_uri}"><code>{agent.esco_uri}</code></a>' in codes
+    assert '<a href="http://data.europa.eu/esco/isco/C4222">ISCO-08 4222</a>' in codes
+    with override(lang):
+        assert f'<a href="{agent.esco_uri}">{gettext("ESCO occupation")}</a>' in codes
     assert (
-        '<a href="https://www.onetonline.org/link/summary/43-4051.00"><code>43-4051.00</code></a>'
+        '<a href="https://www.onetonline.org/link/summary/43-4051.00">O*NET-SOC 43-4051.00</a>'
         in codes
     )
-    assert 'href="#occupation-codes"' in page  # in the table of contents
 
 
 def test_a_code_not_set_is_not_shown(client, seeded):
