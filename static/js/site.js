@@ -16,28 +16,55 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 });
 
-// A role page's list of sections marks the one being read (the rail keeps the list in view on a
-// wide screen). Without JavaScript the list still links to every section.
+// A role page's list of sections marks the one being read: the one last chosen in the list (or
+// in the address) while it is in view, else the last to start above a line a third of the way down
+// the window (at the end of the page, the last one in view). The rail keeps the list in view on a
+// wide screen. Without JavaScript the list still links to every section.
 document.addEventListener("DOMContentLoaded", () => {
   const links = new Map();
   for (const link of document.querySelectorAll(".toc a[href^='#']")) {
     const section = document.getElementById(link.hash.slice(1));
     if (section) links.set(section, link);
   }
-  if (!links.size || !("IntersectionObserver" in window)) return;
-  const visible = new Set();
-  const observer = new IntersectionObserver((entries) => {
-    for (const entry of entries) {
-      if (entry.isIntersecting) visible.add(entry.target);
-      else visible.delete(entry.target);
+  if (!links.size) return;
+  const sections = [...links.keys()];
+  let scheduled = false;
+  let chosen = null;
+  const inView = (section) => {
+    const top = section.getBoundingClientRect().top;
+    return top >= -1 && top < innerHeight;
+  };
+  const mark = () => {
+    scheduled = false;
+    let current = null;
+    if (chosen && inView(chosen)) {
+      current = chosen;
+    } else {
+      chosen = null;
+      const atEnd = innerHeight + scrollY >= document.documentElement.scrollHeight - 2;
+      const line = atEnd ? innerHeight : innerHeight / 3;
+      for (const section of sections) {
+        if (section.getBoundingClientRect().top <= line) current = section;
+      }
     }
-    const first = [...links.keys()].find((section) => visible.has(section));
     for (const [section, link] of links) {
-      if (section === first) link.setAttribute("aria-current", "location");
+      if (section === current) link.setAttribute("aria-current", "location");
       else link.removeAttribute("aria-current");
     }
-  }, { rootMargin: "0px 0px -60% 0px" });
-  for (const section of links.keys()) observer.observe(section);
+  };
+  addEventListener("scroll", () => {
+    if (!scheduled) {
+      scheduled = true;
+      requestAnimationFrame(mark);
+    }
+  }, { passive: true });
+  const choose = () => {
+    chosen = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (!links.has(chosen)) chosen = null;
+    mark();
+  };
+  addEventListener("hashchange", choose);
+  choose();
 });
 
 // What a closed <details> holds is printed too: opened for the print, closed again after it.

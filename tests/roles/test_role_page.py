@@ -1,5 +1,7 @@
 import pytest
 from django.test import Client
+from django.utils.html import escape
+from django.utils.translation import gettext, override
 
 from roles.models import Role
 
@@ -110,3 +112,63 @@ def test_a_rendered_role_page_reads_the_role_once_and_each_list_once(
     with django_assert_num_queries(8) as queries:
         assert client.get(f"/{code}/roles/agent/").status_code == 200
     assert all(f'_{unread}"' not in query["sql"] for query in queries.captured_queries)
+
+
+def _glance(content: str) -> str:
+    glance = content[content.index('<section id="at-a-glance"') :]
+    return glance[: glance.index("</section>")]
+
+
+@pytest.mark.parametrize("code", ["nb", "el", "da"])
+def test_a_role_page_opens_with_its_facts_at_a_glance_before_the_prose(client, seeded, code):
+    agent = Role.objects.get(key="agent")
+    content = client.get(f"/{code}/roles/agent/").content.decode()
+    glance = _glance(content)
+
+    assert content.index('id="at-a-glance"') < content.index('id="about-the-role"')
+    with override(code):
+        assert gettext("Step %(level)s of %(steps)s") % {"level": 1, "steps": 3} in glance
+        assert gettext("Next step") in glance and gettext("Earlier steps") not in glance
+    assert Role.objects.get(key="manager").get_absolute_url() in glance  # where it leads
+    for workplace in agent.workplaces.all():
+        assert getattr(workplace, f"name_{code}") in glance
+    qualities = [link.quality for link in agent.role_qualities.all()]
+    for quality in qualities[:3]:  # the role's first (most important) three
+        assert getattr(quality, f"name_{code}") in glance
+    assert getattr(qualities[3], f"name_{code}") not in glance
+    assert "ISCO-08 4222" in glance
+
+
+def test_the_top_role_names_the_steps_before_it_and_no_next_step(client, seeded):
+    glance = _glance(client.get("/da/roles/manager/").content.decode())
+    with override("da"):
+        assert gettext("Step %(level)s of %(steps)s") % {"level": 3, "steps": 3} in glance
+        assert gettext("Earlier steps") in glance and gettext("Next step") not in glance
+    for key in ("agent", "associate"):
+        assert Role.objects.get(key=key).get_absolute_url() in glance
+
+
+def test_the_ladder_counts_only_the_steps_a_reader_may_see(client, seeded):
+    """A draft top step is not counted: the agent is then the top of the ladder it is on."""
+    Role.objects.filter(key="manager").update(published=False)
+    glance = _glance(client.get("/nb/roles/agent/").content.decode())
+    with override("nb"):
+        assert gettext("Step %(level)s of %(steps)s") % {"level": 1, "steps": 1} in glance
+        assert gettext("Next step") not in glance
+
+
+def test_a_loop_in_the_ladder_written_around_the_model_still_renders(client, seeded):
+    Role.objects.filter(key="manager").update(leads_to=Role.objects.get(key="agent"))
+    assert client.get("/nb/roles/agent/").status_code == 200
+
+
+def test_a_scenario_on_the_role_page_keeps_its_advice_in_the_page_behind_a_control(client, seeded):
+    """Collapsed with <details>, which opens without JavaScript; the steps are in the page."""
+    content = client.get("/el/roles/agent/").content.decode()
+    link = Role.objects.get(key="agent").role_scenarios.first()
+    scenario = content[content.index(f'id="scenario-{link.scenario.slug}"') :]
+    scenario = scenario[: scenario.index("</article>")]
+    details = scenario[scenario.index('<details class="scenario-advice">') :]
+    for step in link.scenario.steps_el.splitlines():
+        if step.strip():
+            assert escape(step.strip()) in details
