@@ -46,7 +46,7 @@ def ladder_top(role, user) -> Role:
 def ladder(roles, user) -> list[Role]:
     """The career ladder as the roles draw it: the roles that lead nowhere (the top), each with
     `below`, the roles that lead to it (the agent and the associate both to the manager: side by
-    side, not one above the other). `roles` in the order each step lists them."""
+    side, not one above the other, the lower step first). `roles` from the top step down."""
     roles = list(roles)
     shown = {role.pk for role in roles}
     below = defaultdict(list)
@@ -55,7 +55,7 @@ def ladder(roles, user) -> list[Role]:
         if role.next_role is not None and role.next_role.pk in shown:
             below[role.next_role.pk].append(role)
     for role in roles:
-        role.below = below[role.pk]
+        role.below = sorted(below[role.pk], key=lambda lower: lower.level)  # stable: by title next
     return [role for role in roles if role.next_role is None or role.next_role.pk not in shown]
 
 

@@ -24,9 +24,12 @@ def test_every_role_page_renders_in_every_language(client, seeded, key, language
 
 
 def test_the_home_page_draws_the_ladder_from_the_top_step_down(client, seeded):
+    """The top step first; below it, side by side, the steps that lead to it, the lower first
+    (read left to right: "Step 1" before "Step 2")."""
     response = client.get("/da/")
     assert response.status_code == 200
-    titles = [role.title_da for role in Role.objects.order_by("-level")]
+    titles = [Role.objects.get(key=key).title_da for key in ("manager", "agent", "associate")]
+    assert [role.level for role in Role.objects.order_by("level")][:2] == [1, 2]
     content = response.content.decode()
     assert [content.index(title) for title in titles] == sorted(content.index(t) for t in titles)
 
