@@ -83,8 +83,9 @@ OUT_OF_ORDER = """([specs, levels]) => {
 
 
 def paths(client, language: str) -> list[str]:
-    """Every page of the sitemap in `language`, search, compare, and each role's card and its
-    preview page."""
+    """Every page of the sitemap in `language`, search, compare, each role's card and its
+    preview page, and each role's list of published versions and its first version's page (not
+    in the sitemap: a version's page points to the role's as canonical)."""
     sitemap = client.get("/sitemap.xml").content.decode()
     found = [
         re.sub(r"^https?://[^/]+", "", url)
@@ -99,6 +100,8 @@ def paths(client, language: str) -> list[str]:
         f"/{language}/compare/?roles=associate&roles=agent&roles=manager",
         *(embeds.embed_path(key, language) for key in roles),
         *(embeds.preview_path(key, language) for key in roles),
+        *(f"/{language}/roles/{key}/v/" for key in roles),
+        *(f"/{language}/roles/{key}/v/1/" for key in roles),
     ]
 
 
