@@ -18,7 +18,6 @@ an error, and names the pages that run off the side of the window.
 """
 
 # A script: it sets up Django before importing the project (as bench/* do, exempt in pyproject).
-# ruff: noqa: E402
 
 import fcntl
 import os
