@@ -12,6 +12,8 @@ from django.dispatch import receiver
 from django.urls import reverse, translate_url
 from django.utils.translation import (
     get_language,
+    get_language_from_path,
+    get_language_from_request,
     get_language_info,
     get_supported_language_variant,
     override,
@@ -106,6 +108,28 @@ class UnknownLanguage(ValueError):
 
     def __init__(self, code: str):
         super().__init__(f"Unknown language {code[:20]!r}: use one of {', '.join(languages())}.")
+
+
+# Addresses read by other sites' software (the API, the cards framed in job postings, oEmbed):
+# they answer in the language `?lang=` names, else the one Accept-Language asks for, never the
+# switcher's cookie (a reader's choice on this site, which a platform's fetch does not carry).
+CHOSEN_BY_QUERY = ("/api/", "/embed/", "/oembed")
+
+
+def request_language(request) -> str:
+    """The language of the answer to `request`, decided once for the view (the locale middleware
+    activates it), the page cache's key and Content-Language: the address's own prefix; for the
+    API, cards and oEmbed `?lang=`, then Accept-Language; for the other addresses without one
+    (the permalinks, the root) the switcher's cookie, then Accept-Language; else the default."""
+    path = request.path_info
+    if code := get_language_from_path(path):
+        return code
+    if path.startswith(CHOSEN_BY_QUERY):
+        try:
+            return choose_language(request)[0]
+        except UnknownLanguage:
+            return settings.LANGUAGE_CODE  # the view answers 400, in the default language
+    return get_language_from_request(request)
 
 
 def choose_language(request) -> tuple[str, bool]:

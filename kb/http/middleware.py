@@ -4,10 +4,12 @@ headers Django does not set, and the locale middleware without redirects to a 40
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.middleware import locale
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language, get_language_from_path
 
 from kb.http.views import healthz
+from roles.languages import request_language
 
 
 class HealthCheckMiddleware:
@@ -59,10 +61,19 @@ class SecurityHeadersMiddleware:
 
 
 class LocaleMiddleware(locale.LocaleMiddleware):
-    """Django's, but a 404 that a page answered itself stays a 404. Django sends any 404 on a
-    path without a language to the same path under the language's prefix, if that path is a
-    page's: for a language-neutral permalink to a missing role (/roles/nosuch/) that is a
-    redirect to a 404. Only a path that matched no page is sent on."""
+    """Django's, with the site's one decision of a request's language (request_language: the
+    API, cards and oEmbed go by `?lang=`, not by the cookie), so that the view, the page cache's
+    key and Content-Language always agree. And a 404 that a page answered itself stays a 404:
+    Django sends any 404 on a path without a language to the same path under the language's
+    prefix, if that path is a page's; for a language-neutral permalink to a missing role
+    (/roles/nosuch/) that is a redirect to a 404. Only a path that matched no page is sent on."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        language = request_language(request)
+        if language != request.LANGUAGE_CODE:
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
 
     def process_response(self, request, response):
         if response.status_code == 404 and request.resolver_match is not None:

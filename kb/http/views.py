@@ -14,11 +14,11 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language_from_path, get_language_from_request, override
+from django.utils.translation import get_language_from_path, override
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from roles.languages import languages, same_page_in
+from roles.languages import languages, request_language, same_page_in
 
 
 @require_safe
@@ -110,7 +110,7 @@ def error_page(request, status: int):
     context = {"heading": heading, "message": message, "error_page": True}
     # An error met before the locale middleware ran (a bad Host header, a lost database) is still
     # told in the language of the address, or the reader's.
-    language = get_language_from_path(request.path) or get_language_from_request(request)
+    language = request_language(request)
     with override(language):
         return render(request, "error.html", context, status=status)
 

@@ -14,9 +14,10 @@ from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.http import HttpResponse
 from django.utils.cache import set_response_etag
-from django.utils.translation import get_language, get_language_from_path, get_language_from_request
+from django.utils.translation import get_language, get_language_from_path
 
 from kb.pagecache.models import ContentVersion
+from roles.languages import request_language
 
 logger = logging.getLogger(__name__)
 
@@ -128,8 +129,10 @@ def key_for(request) -> str | None:
     query.sort(key=lambda pair: pair[0])
     address = f"{request.scheme}://{request.get_host()}{path}?{urlencode(query)}"
     if not get_language_from_path(path):
-        # A language-neutral address answers in the reader's language (cookie, Accept-Language).
-        address += f"#{get_language_from_request(request)}"
+        # An address without a language answers in the one the request decides (the view reads
+        # the same decision): the cookie and Accept-Language for a permalink, `?lang=` and
+        # Accept-Language for the API, cards and oEmbed.
+        address += f"#{request_language(request)}"
     digest = hashlib.sha256(address.encode()).hexdigest()
     return f"page:{release()}:{digest}"
 
