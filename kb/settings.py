@@ -103,9 +103,13 @@ CONTENT_SECURITY_POLICY = {
 EMBED_FRAME_ANCESTORS = envlist("EMBED_FRAME_ANCESTORS", "https:")
 
 # The admin's address (a path that is not the default keeps out most password-guessing robots),
-# and editors' sessions: they end after SESSION_HOURS, or when the browser closes.
+# and editors' sessions: they end after SESSION_HOURS however busy, after SESSION_IDLE_MINUTES
+# without a request (kb.http.sessions.SessionLimitsMiddleware), or when the browser closes.
 ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin").strip("/") + "/"
 SESSION_COOKIE_AGE = envint("SESSION_HOURS", 8) * 60 * 60
+SESSION_IDLE_MINUTES = envint("SESSION_IDLE_MINUTES", 30)
+# Where a sign-in lands when its `next` is missing or points off the site.
+LOGIN_REDIRECT_URL = "admin:index"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ENGINE = "kb.http.sessions"  # Django's database sessions, refusing malformed keys
 # Login throttling (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one user name from
@@ -163,6 +167,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kb.http.sessions.SessionLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
     "kb.http.middleware.AdminInputMiddleware",
@@ -219,7 +224,11 @@ RETRY_AFTER_SECONDS = envint("RETRY_AFTER_SECONDS", 30)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # At least 12 characters; no maximum (Django sets none: a passphrase of any length is fine).
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
