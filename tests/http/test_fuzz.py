@@ -1,12 +1,19 @@
-"""Fuzzing: well over a thousand malformed requests, none of which may get a server error (5xx).
+"""Fuzzing: over ten thousand malformed requests, none of which may get a server error (5xx).
 
 The inputs are built deterministically: fixed lists of bad values (mangled paths, query strings,
 headers, methods and bodies), each applied to pages of the seed content that work, plus variants
-drawn from `random.Random(1234)`. Each request goes through the whole stack as a WSGI server hands
-it over: the path percent-decoded to bytes (PATH_INFO), the query string and header values as sent,
-read as Latin-1. A 400, 403, 404, 405 or 429 is a fine answer to a bad request; a 5xx is a bug.
-Every family collects all its failures, with the method, target and headers of each, and the
-exception behind it, before it fails.
+drawn from `random.Random` seeded with SEED. Each request goes through the whole stack as a WSGI
+server hands it over: the path percent-decoded to bytes (PATH_INFO), the query string and header
+values as sent, read as Latin-1. A 400, 403, 404, 405 or 429 is a fine answer to a bad request; a
+5xx is a bug. Every family collects all its failures, with the method, target and headers of each,
+and the exception behind it (and the line of ours it came from), before it fails.
+
+Every URL pattern of the site is read from the resolver (tests/http/url_patterns.py), so a new
+pattern is fuzzed without being listed here, and a test checks that each gets inputs.
+
+The page cache (kb/pagecache/) gets crafted Cookie, Accept-Language, `?lang=`, Host and
+X-Forwarded-* combinations, directly and behind a TLS proxy; after each, plain requests for the
+same address must answer in the language their own headers decide (cache_probes, below).
 
 The requests go through Django's test client with what the WSGI entry point (kb/wsgi.py) puts in
 front of Django: kb/content_type.py, which drops a Content-Type Django cannot read.
@@ -16,69 +23,55 @@ the proxy in front of it) refuses those requests itself, and Django's test clien
 faithfully (it reads the body it is given, not what Content-Length says). A NUL reaches the app
 only escaped, as in a quoted cookie ("\\000") or an RFC 2231 parameter ("%00"): those are sent.
 
-For a logged-in editor, this app's own admin pages are fuzzed too (history, review, recovery,
-translations, translation files), not Django's own change lists, actions and autocomplete. A NUL
-in an admin filter or form, and a non-numeric id in a bulk action, are refused with 400 before
-Django's admin sees them (tests in test_production.py).
+For a logged-in editor, every admin page is fuzzed too (a few inputs each), and this app's own
+(history, review, recovery, translations, translation files) with more. A NUL in an admin filter
+or form, and a non-numeric id in a bulk action, are refused with 400 before Django's admin sees
+them (tests in test_production.py).
 
 At the end: tests of what the fuzz found, so that they hold on SQLite too.
 """
 
 import asyncio
+import functools
+import itertools
+import json
 import random
+import re
 import sys
+import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from urllib.parse import quote, unquote_to_bytes
+from pathlib import Path
+from urllib.parse import quote, unquote_to_bytes, urlsplit
 from wsgiref.util import setup_testing_defaults
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import TooManyFieldsSent
 from django.core.signals import got_request_exception, request_finished, request_started
 from django.db import close_old_connections
+from django.http import QueryDict
 from django.test import Client, RequestFactory
 
 from kb import content_type
 from kb.http.axes import client_ip, login_username
 from kb.http.sessions import SessionStore
+from tests.http.url_patterns import LANGUAGE_SLOTS, Target, fill, pattern_of, slots, targets
 
 ADMIN = f"/{settings.ADMIN_PATH}"
 LANGS = [code for code, _name in settings.LANGUAGES]
-# Objects of the seed content: every mangled input starts from a page that works.
-REAL = {
-    "lang": "el",
-    "key": "agent",
-    "quality": "patience",
-    "scenario": "wrong-price",
-    "workplace": "retail",
-}
-# Every public URL pattern (kb/urls.py, roles/urls.py), with its parts named.
-PATTERNS = [
-    "/{lang}/",
-    "/{lang}/roles/{key}/",
-    "/{lang}/qualities/{quality}/",
-    "/{lang}/scenarios/",
-    "/{lang}/scenarios/{scenario}/",
-    "/{lang}/workplaces/{workplace}/",
-    "/{lang}/about/",
-    "/{lang}/search/",
-    "/roles/{key}/",
-    "/qualities/{quality}/",
-    "/language/{lang}/",
-    "/sitemap.xml",
-    "/robots.txt",
-    "/healthz",
-    ADMIN,
-    f"{ADMIN}login/",
-    "/i18n/setlang/",
-]
-PARTS = {
-    "lang": "{lang}",
-    "key": "{key}",
-    "quality": "{quality}",
-    "scenario": "{scenario}",
-    "workplace": "{workplace}",
-}
+# Every variant below is drawn from a random.Random seeded with this and the family's name: the
+# same inputs every run, on every worker.
+SEED = 1234
+# Every URL pattern of the site, read from the resolver (tests/http/url_patterns.py): a pattern
+# added to any URLconf is fuzzed without being listed here. The public ones, with the admin's
+# index and login, are the pages most families start from; pattern_probes covers all of them.
+TARGETS = targets()
+PUBLIC = [target for target in TARGETS if not target.admin]
+PATTERNS = [target.template for target in PUBLIC] + [ADMIN, f"{ADMIN}login/"]
+# What an address needs besides its path to be a page that works.
+WORKING_QUERIES = {"/oembed": "url=http%3A%2F%2Ftestserver%2Froles%2Fagent%2F"}
 
 LONG = "x" * 10_000
 
@@ -172,8 +165,15 @@ def _short(value) -> str:
     return shown if len(shown) <= 120 else f"{shown[:100]}… ({len(value)} long)"
 
 
-def page(pattern: str, **parts: str) -> str:
-    return pattern.format(**{**REAL, **parts})
+def page(template: str, **values: str) -> str:
+    """The address of `template` with the seed content's objects, or `values`, in its slots."""
+    return with_query(fill(template, **values), WORKING_QUERIES.get(template, ""))
+
+
+def with_query(target: str, query: str) -> str:
+    if not query:
+        return target
+    return f"{target}{'&' if '?' in target else '?'}{query}"
 
 
 def real_pages() -> list[str]:
@@ -208,31 +208,64 @@ def served_client(**options) -> Client:
     return client
 
 
+class Server:
+    """Sends probes through one client and notes each server error, with the exception behind it
+    and where it was raised."""
+
+    def __init__(self, client: Client | None = None):
+        self.client = client or served_client()
+        self.raised = []
+        self.failures = []
+        self.sent = 0
+
+    def __enter__(self):
+        got_request_exception.connect(self._keep)
+        return self
+
+    def __exit__(self, *exc_info):
+        got_request_exception.disconnect(self._keep)
+
+    def _keep(self, sender, **kwargs):
+        self.raised.append(sys.exc_info()[1])
+
+    def send(self, probe: Probe, context: str = ""):
+        """The answer to `probe`, or None if it raised; a 5xx or an exception is a failure."""
+        self.raised.clear()
+        self.sent += 1
+        try:
+            response = send(self.client, probe)
+        except Exception as error:  # noqa: BLE001 (any error is a finding)
+            response, status, self.raised[:] = None, "raised", [error]
+        else:
+            status = response.status_code
+        if response is None or status >= 500:
+            cause = f"  <- {_where(self.raised[0])}" if self.raised else ""
+            self.failures.append(f"{status}: {context}{probe}{cause}")
+        return response
+
+    def check(self, total: int) -> None:
+        assert not self.failures, (
+            f"{len(self.failures)} failures in {total} inputs ({self.sent} requests):\n"
+            + "\n".join(self.failures)
+        )
+
+
+def _where(error: BaseException) -> str:
+    """The exception, and the innermost line of the project's code (or else any) it came from."""
+    frames = traceback.extract_tb(error.__traceback__)
+    ours = [frame for frame in frames if "/.venv/" not in frame.filename] or frames
+    place = (
+        f" at {Path(ours[-1].filename).name}:{ours[-1].lineno} in {ours[-1].name}" if ours else ""
+    )
+    return f"{error!r:.300}{place}"
+
+
 def fuzz(probes: list[Probe], client: Client | None = None) -> None:
     """Send every probe; fail listing every one answered with a 5xx (or that raised)."""
-    client = client or served_client()
-    raised = []
-
-    def keep(sender, **kwargs):
-        raised.append(sys.exc_info()[1])
-
-    got_request_exception.connect(keep)
-    failures = []
-    try:
+    with Server(client) as server:
         for probe in probes:
-            raised.clear()
-            try:
-                status = send(client, probe).status_code
-            except Exception as error:  # noqa: BLE001 (any error is a finding)
-                status, raised[:] = "raised", [error]
-            if status == "raised" or status >= 500:
-                cause = f"  <- {raised[0]!r:.300}" if raised else ""
-                failures.append(f"{status}: {probe}{cause}")
-    finally:
-        got_request_exception.disconnect(keep)
-    assert not failures, f"{len(failures)} of {len(probes)} requests failed:\n" + "\n".join(
-        failures
-    )
+            server.send(probe)
+    server.check(len(probes))
 
 
 # The families of inputs
@@ -241,11 +274,9 @@ def fuzz(probes: list[Probe], client: Client | None = None) -> None:
 def path_probes() -> list[Probe]:
     probes = []
     for pattern in PATTERNS:
-        for name, placeholder in PARTS.items():
-            if placeholder not in pattern:
-                continue
-            values = LANG_CODES if name == "lang" else SEGMENTS
-            probes += [Probe("GET", page(pattern, **{name: value})) for value in values]
+        for slot in slots(pattern):
+            values = LANG_CODES if slot in LANGUAGE_SLOTS else SEGMENTS
+            probes += [Probe("GET", page(pattern, **{slot: value})) for value in values]
     for path in real_pages():
         mangled = [
             path.upper(),
@@ -428,7 +459,9 @@ def query_probes() -> list[Probe]:
         ]
     junk = ["a=1&a=2", "%ff", "x=" + LONG, "q=%00&page=-1&next=//evil.example", "utm_source=😀"]
     for index, path in enumerate(real_pages()):
-        probes += [Probe("GET", f"{path}?{junk[(index + turn) % len(junk)]}") for turn in (0, 1)]
+        probes += [
+            Probe("GET", with_query(path, junk[(index + turn) % len(junk)])) for turn in (0, 1)
+        ]
     return probes
 
 
@@ -555,13 +588,17 @@ OTHER_HEADERS = [
 HEADER_PAGES = ["/", "/el/roles/agent/", "/roles/agent/", "/nb/search/?q=kunde", f"{ADMIN}login/"]
 
 
-def header_probes() -> list[Probe]:
-    headers = (
+def junk_headers() -> list[tuple[str, str]]:
+    return (
         [("Host", value) for value in HOSTS]
         + [("Accept-Language", value) for value in ACCEPT_LANGUAGES]
         + [("Cookie", value) for value in COOKIES]
         + OTHER_HEADERS
     )
+
+
+def header_probes() -> list[Probe]:
+    headers = junk_headers()
     others = [path for path in real_pages() if path not in HEADER_PAGES] + ["/el/nope/"]
     probes = []
     for index, header in enumerate(headers):
@@ -677,14 +714,9 @@ def method_probes() -> list[Probe]:
 
 def random_probes(count: int = 300) -> list[Probe]:
     """Random mixtures of all of the above, the same every run."""
-    rng = random.Random(1234)
+    rng = random.Random(SEED)
     pieces = SEGMENTS + LANG_CODES + ["/", "//", "?", "&", "=", "#", ";", ".."]
-    headers = (
-        [("Host", value) for value in HOSTS]
-        + [("Accept-Language", value) for value in ACCEPT_LANGUAGES]
-        + [("Cookie", value) for value in COOKIES]
-        + OTHER_HEADERS
-    )
+    headers = junk_headers()
     keys = ["q", "page", "p", "next", "language", "", "Q"]
     values = QUERIES + NEXTS + PAGE_NUMBERS
     probes = []
@@ -714,6 +746,70 @@ def random_probes(count: int = 300) -> list[Probe]:
             kind, body = rng.choice(BODIES)
             chosen += (("Content-Type", kind),)
         probes.append(Probe(method, path, chosen, body))
+    return probes
+
+
+# Values that fit a pattern's converter, so that they reach its view, but name nothing (or too
+# much): for numbers, for language codes, and for slugs, strings and paths.
+NEAR_NUMBERS = ["0", "00001", "2147483648", "9223372036854775808", "9" * 40, "1" * 400]
+NEAR_CODES = ["xx", "EL", "el-gr", "e", "nb_NO", "zz" * 200]
+NEAR_OTHERS = ["nosuch", "AGENT", "agent-", "a" * 300, "0", "1/2", "..%2f1", "_", "x%20y"]
+# Query strings for any address: the site's parameters with junk in them, and the admin's own.
+ANY_QUERIES = [
+    *RAW_QUERIES,
+    "o=junk",
+    "o=-99.1",
+    "o=1.2.3",
+    "p=-1",
+    "p=abc",
+    "e=1",
+    "all=",
+    "_to_field=password",
+    "_popup=1",
+    "_changelist_filters=" + quote("o=x&p=-1", safe=""),
+    "pk__gt=x",
+    "id__in=1,a",
+    "username__regex=(",
+    "is_staff__exact=maybe",
+    "action_time__gte=yesterday",
+    "language__exact=xx",
+    "_facets=1",
+    "lang=xx",
+    "lang=",
+    "lang=el&lang=da",
+    "format=junk",
+    "format=xml&url=" + quote("//evil.example/", safe=""),
+    "maxwidth=-1&maxheight=1e9",
+    "number=" + "9" * 30,
+    "next=" + quote("//evil.example", safe=""),
+    "q=" + quote(LONG),
+]
+
+
+def near_misses(target: Target, slot: str) -> list[str]:
+    if slot in target.numeric:
+        return NEAR_NUMBERS
+    return NEAR_CODES if slot in LANGUAGE_SLOTS else NEAR_OTHERS
+
+
+def pattern_probes() -> list[Probe]:
+    """Every URL pattern of the site, the admin's too (anonymous: its sign-in answers): values that
+    fit its converters but name nothing, junk queries, junk headers, and, for the admin's, every
+    method (method_probes sends every method to the public pages)."""
+    rng = random.Random(f"{SEED}:patterns")
+    headers = junk_headers()
+    probes = []
+    for target in TARGETS:
+        address = page(target.template)
+        for slot in target.slots:
+            values = near_misses(target, slot)
+            probes += [Probe("GET", page(target.template, **{slot: value})) for value in values]
+        methods = METHODS if target.admin else rng.sample(METHODS, 3)
+        probes += [Probe(method, address) for method in methods]
+        probes += [Probe("GET", with_query(address, query)) for query in rng.sample(ANY_QUERIES, 6)]
+        for _ in range(4):
+            chosen = tuple(rng.sample(headers, rng.randint(1, 3)))
+            probes.append(Probe(rng.choice(["GET", "GET", "HEAD", "POST"]), address, chosen))
     return probes
 
 
@@ -773,23 +869,466 @@ def editor_probes() -> list[Probe]:
     return probes
 
 
-FAMILIES = [path_probes, query_probes, header_probes, method_probes, random_probes, editor_probes]
+# Forms posted to every admin page. Never one to a delete page: any field confirms the deletion.
+ADMIN_FORMS = [
+    b"a=1&b=%ff&_save=Save",
+    b"name=" + b"x" * 300 + b"&_continue=1&_changelist_filters=o%3Dx",
+    b"action=delete_selected&_selected_action=1&index=0",  # the confirmation page: no "post=yes"
+    b"action=junk&_selected_action=1&select_across=2",
+    b"username=alice&password1=x&password2=y&usable_password=maybe",
+]
 
 
-def test_the_fuzz_sends_well_over_a_thousand_requests_built_the_same_every_run():
+def admin_page_probes() -> list[Probe]:
+    """Every admin pattern, for a logged-in editor: its page with a junk query, values that fit its
+    converters but name nothing, and a junk form (but not to log out: the rest would be
+    anonymous)."""
+    rng = random.Random(f"{SEED}:admin")
+    probes = []
+    for target in TARGETS:
+        if not target.admin:
+            continue
+        address = page(target.template)
+        probes.append(Probe("GET", with_query(address, rng.choice(ANY_QUERIES))))
+        for slot in target.slots:
+            value = rng.choice(near_misses(target, slot))
+            probes.append(Probe("GET", page(target.template, **{slot: value})))
+        if not target.route.endswith(("logout/", "delete/")):
+            form = rng.choice(ADMIN_FORMS)
+            probes.append(Probe("POST", address, (("Content-Type", FORM),), form))
+    return probes
+
+
+def proxy_probes() -> list[Probe]:
+    """Junk in X-Forwarded-For and -Proto, for the site behind a TLS proxy, which reads them."""
+    forwarded = ["junk", "", " , ,", "1.2.3.4, junk", "999.999.999.999", "::1::1", LONG]
+    forwarded += ["1.2.3.4", "[::1]", "fe80::1%eth0", "\u0661.\u0662.\u0663.\u0664"]
+    probes = []
+    for index, address in enumerate(forwarded):
+        proto = ["https", "http", "junk", "https, http", "HTTPS", ""][index % 6]
+        headers = (("X-Forwarded-For", address), ("X-Forwarded-Proto", proto))
+        probes += [
+            Probe("GET", "/el/roles/agent/", headers),
+            Probe("GET", "/roles/agent/", headers),
+            Probe("GET", f"{ADMIN}login/", headers),
+        ]
+        for form in LOGIN_FORMS[:5]:
+            login = (*headers, ("Content-Type", FORM))
+            probes.append(Probe("POST", f"{ADMIN}login/", login, form, secure=True))
+    return probes
+
+
+# Crafted requests against the page cache: odd language cookies, Accept-Language headers, `?lang=`
+# values, Host and X-Forwarded-* headers, mixed. Each is sent with the cache empty, so that what it
+# answers is kept; plain requests for the same address follow (one per language if something was
+# kept, else one), and each must answer in the language its own headers decide (the rule of
+# roles.languages.request_language, written out in expected_language), say that language in
+# Content-Language, and carry nothing of the crafted request: no host it named, not its scheme.
+POISON = "poison.example"  # named only in crafted headers
+CSRF_COOKIE = settings.CSRF_COOKIE_NAME
+CACHE_COOKIES = [
+    f"{LANGUAGE_COOKIE}=el",
+    f"{LANGUAGE_COOKIE}=da",
+    f"{LANGUAGE_COOKIE}=nb",
+    f"{LANGUAGE_COOKIE}=xx",
+    f"{LANGUAGE_COOKIE}=",
+    f"{LANGUAGE_COOKIE}=EL",
+    f"{LANGUAGE_COOKIE}=el-GR",
+    f"{LANGUAGE_COOKIE}=el_GR",
+    f'{LANGUAGE_COOKIE}="el"',
+    f'{LANGUAGE_COOKIE}="\\145l"',  # "el", its "e" escaped in octal
+    f'{LANGUAGE_COOKIE}="\\000"',
+    f'{LANGUAGE_COOKIE}="da\\000"',
+    f"{LANGUAGE_COOKIE}={LONG}",
+    f"{LANGUAGE_COOKIE}=" + "el-" * 200,
+    f"{LANGUAGE_COOKIE}=ελ",
+    f"{LANGUAGE_COOKIE}=😀",
+    f"{LANGUAGE_COOKIE}=%65l",
+    f"{LANGUAGE_COOKIE}=*",
+    f"{LANGUAGE_COOKIE}=da,el",
+    f"{LANGUAGE_COOKIE}=el;q=0.5",
+    f"{LANGUAGE_COOKIE}=../da",
+    f"{LANGUAGE_COOKIE}=el; {LANGUAGE_COOKIE}=da",
+    f"{LANGUAGE_COOKIE}=da; {LANGUAGE_COOKIE}=",
+    f" {LANGUAGE_COOKIE} = el ",
+    f"{LANGUAGE_COOKIE.upper()}=el",
+    f";;{LANGUAGE_COOKIE}=da;;",
+    f"{LANGUAGE_COOKIE}",
+    f"={LANGUAGE_COOKIE}=el",
+    f'x="unterminated; {LANGUAGE_COOKIE}=da',
+    f"{SESSION_COOKIE}=",
+    f"{SESSION_COOKIE}=junk; {LANGUAGE_COOKIE}=el",
+    f'{SESSION_COOKIE}="\\000"',
+    f"{SESSION_COOKIE}=" + "a" * 4_096,
+    f"{SESSION_COOKIE}=ελληνικά",
+    f"{CSRF_COOKIE}=junk; {LANGUAGE_COOKIE}=da",
+    f"{CSRF_COOKIE}=" + "x" * 64,
+    f'{CSRF_COOKIE}="\\377"',
+    f"{CSRF_COOKIE}=",
+    f"messages=junk; {LANGUAGE_COOKIE}=el",
+    "; ".join(f"c{i}={'v' * 50}" for i in range(300)) + f"; {LANGUAGE_COOKIE}=el",
+]
+CACHE_ACCEPT_LANGUAGES = [
+    "el",
+    "da",
+    "nb",
+    "el-GR",
+    "EL",
+    "da-DK,da;q=0.9",
+    "nb-NO",
+    "no",
+    "nn",
+    "en",
+    "el;q=abc",
+    "el;q=",
+    "el;q=-1",
+    "el;q=2",
+    "el;q=1e9",
+    "el;q=nan",
+    "el;q=0, da",
+    "el;q=0.1, da;q=0.9",
+    "da;q=0.1, el;q=0.9",
+    "el;q=0.5;q=0.9",
+    "el;Q=0.1,da",
+    "el;q=0.001,da;q=0.0001",
+    ",".join(f"x{i}" for i in range(3_000)) + ",el",
+    "el," * 3_000,
+    "xx;q=1," * 500 + "da",
+    "xx",
+    "zz-ZZ",
+    "i-klingon",
+    "x-pig-latin",
+    "el-" + "x" * 500,
+    "*",
+    "*, el",
+    "el, *",
+    "*;q=0.1, da",
+    "*-GR",
+    "el-*",
+    "",
+    " ",
+    ",",
+    ";q=1",
+    "ελ",
+    "😀",
+    "da\t,el",
+    LONG,
+]
+LANG_QUERIES = [
+    "lang=el",
+    "lang=da",
+    "lang=nb",
+    "lang=xx",
+    "lang=",
+    "lang",
+    "lang=EL",
+    "lang=el-GR",
+    "lang=el_GR",
+    "lang=el&lang=da",
+    "lang=da&lang=el",
+    "lang=el&lang=",
+    "lang=&lang=el",
+    "lang=el&lang=el&lang=el",
+    "lang[]=el",
+    "LANG=el",
+    "lang=%CE%B5%CE%BB",
+    "lang=ελ",
+    "lang=%F0%9F%98%80",
+    "lang=el%00",
+    "lang=%00",
+    "lang=%ff",
+    "lang=%65l",
+    "lang=+el",
+    "lang=el+",
+    "lang=%20el",
+    "lang=el;da",
+    "lang=el,da",
+    "lang=*",
+    f"lang={LONG}",
+    "lang=el&utm_source=x",
+    "utm_source=el&lang=da",
+    "lang=el&q=x",
+    "lang=el#da",
+    "&".join(f"k{i}=v" for i in range(1_000)) + "&lang=el",  # one field too many
+]
+FORWARDED = [
+    (("X-Forwarded-For", "1.2.3.4"),),
+    (("X-Forwarded-For", "1.2.3.4, 10.0.0.1"), ("X-Forwarded-Proto", "https")),
+    (("X-Forwarded-Proto", "https"),),
+    (("X-Forwarded-Proto", "http"),),
+    (("X-Forwarded-Proto", "https, http"),),
+    (("X-Forwarded-Proto", "http, https"),),
+    (("X-Forwarded-Proto", "HTTPS"),),
+    (("X-Forwarded-Proto", "junk"),),
+    (("X-Forwarded-Proto", ""),),
+    (("X-Forwarded-Host", POISON),),
+    (("X-Forwarded-Host", f"testserver, {POISON}"),),
+    (("X-Forwarded-Host", "localhost"),),
+    (("X-Forwarded-Port", "444"),),
+    (("X-Forwarded-Port", "abc"),),
+    (("X-Forwarded-For", "junk"), ("X-Forwarded-Proto", "https"), ("X-Forwarded-Host", POISON)),
+    (("X-Forwarded-For", LONG), ("X-Forwarded-Proto", "https, https")),
+    (("X-Forwarded-Server", POISON),),
+    (("Forwarded", f"for=1.2.3.4;proto=https;host={POISON}"),),
+    (("X-Original-URL", "/da/"),),
+    (("X-Rewrite-URL", f"{ADMIN}"),),
+    (("X-Real-IP", "1.2.3.4"), ("X-Forwarded-Proto", "http")),
+]
+# Host headers: the site's own (a plain request may send them too), then others.
+SITE_HOSTS = ["localhost", "127.0.0.1", "testserver:80", "TESTSERVER", "testserver."]
+CRAFTED_HOSTS = [*SITE_HOSTS, POISON, f"{POISON}:80", f"testserver:80@{POISON}"]
+# Addresses that switch the language or report health: not pages in a language.
+NOT_PAGES = ("/healthz", "/i18n/", "/language/")
+# Addresses that take their language from `?lang=`, then Accept-Language, never the cookie.
+CHOSEN_BY_QUERY = ("/api/", "/embed/", "/oembed")
+CACHED_EXTRA = [
+    "/",
+    "/roles/nosuch/",
+    "/qualities/nosuch/",
+    "/embed/roles/nosuch/",
+    "/api/v1/roles/nosuch/",
+    "/oembed?url=http%3A%2F%2Ftestserver%2F{lang}%2Froles%2Fagent%2F",
+    "/oembed?format=xml&url=http%3A%2F%2Ftestserver%2Froles%2Fagent%2Fv%2F1%2F",
+]
+CRAFTED_PER_ADDRESS = 14
+
+
+def cached_addresses() -> list[str]:
+    """Every public pattern's address but those that are not pages, and a few more kinds."""
+    pages = [target.template for target in PUBLIC if not target.template.startswith(NOT_PAGES)]
+    return pages + CACHED_EXTRA
+
+
+def cache_probes(behind_proxy: bool) -> list[Probe]:
+    """Crafted requests for every cached address, each value of each list in turn."""
+    rng = random.Random(f"{SEED}:cache:{behind_proxy}")
+    pools = CACHE_COOKIES, CACHE_ACCEPT_LANGUAGES, LANG_QUERIES, FORWARDED, CRAFTED_HOSTS
+    turns = [itertools.cycle(pool) for pool in pools]
+    probes = []
+    for template in cached_addresses():
+        for _ in range(CRAFTED_PER_ADDRESS):
+            cookie, accept, query, forwarded, host = (next(turn) for turn in turns)
+            headers = []
+            if rng.random() < 0.75:
+                headers.append(("Cookie", cookie))
+            if rng.random() < 0.75:
+                headers.append(("Accept-Language", accept))
+            if rng.random() < 0.5:
+                headers += forwarded
+            if rng.random() < 0.15:
+                headers.append(("Host", host))
+            target = page(template, lang=rng.choice(LANGS))
+            if rng.random() < 0.6:
+                target = with_query(target, query)
+            method = "GET" if rng.random() < 0.9 else "HEAD"
+            probes.append(Probe(method, target, tuple(headers)))
+    return probes
+
+
+def expected_language(target: str, cookie: str | None, accept: str | None) -> str:
+    """The language of the answer to a plain request (a cookie and Accept-Language that name one
+    of the site's languages, or none): the address's prefix; for the API, cards and oEmbed
+    `?lang=` (an unknown one, or too many fields: a 400 in the default language), then
+    Accept-Language, never the cookie (but oEmbed of a page's address with a language prefix: that
+    page's language); for the other addresses the cookie, then Accept-Language; else the
+    default."""
+    path, _, query = target.partition("?")
+    prefix = path.split("/")[1]
+    if prefix in LANGS:
+        return prefix
+    if path.startswith(CHOSEN_BY_QUERY):
+        try:
+            params = QueryDict(query)
+        except TooManyFieldsSent:  # a 400, as for an unknown language
+            return settings.LANGUAGE_CODE
+        if "lang" in params and params["lang"] not in LANGS:
+            return settings.LANGUAGE_CODE
+        embedded = urlsplit(params.get("url", "")).path.split("/")[1:2]
+        if path == "/oembed" and embedded and embedded[0] in LANGS:
+            return embedded[0]  # the card of a page in that language (roles.sharing.embeds)
+        return params.get("lang") or accept or settings.LANGUAGE_CODE
+    return cookie or accept or settings.LANGUAGE_CODE
+
+
+def plain_requests(probe: Probe, behind_proxy: bool, kept: bool) -> list[tuple[Probe, str]]:
+    """Plain requests for the crafted probe's address (with its Host, if the site's), each with
+    the language its answer must be in: one per language if the probe's answer was kept, by
+    Accept-Language or, every other one, by the cookie (for the API, cards and oEmbed with another
+    language's cookie, which they ignore); else one."""
+    path = probe.target.partition("?")[0]
+    host = dict(probe.headers).get("Host")
+    base = [("Host", host)] if host in SITE_HOSTS else []
+    if behind_proxy:
+        base.append(("X-Forwarded-Proto", "https"))
+    first = len(probe.target) % len(LANGS)
+    codes = LANGS if kept else [LANGS[first]]
+    plain = []
+    for index, code in enumerate(codes):
+        cookie = accept = None
+        if index % 2 == 0:
+            accept = code
+        elif path.startswith(CHOSEN_BY_QUERY):
+            accept, cookie = code, LANGS[(LANGS.index(code) + 1) % len(LANGS)]
+        else:
+            cookie = code
+        headers = [*base]
+        if cookie:
+            headers.append(("Cookie", f"{LANGUAGE_COOKIE}={cookie}"))
+        if accept:
+            headers.append(("Accept-Language", accept))
+        plain.append(
+            (
+                Probe("GET", probe.target, tuple(headers)),
+                expected_language(probe.target, cookie, accept),
+            )
+        )
+    return plain
+
+
+def body_language(response, target: str) -> str | None:
+    """The language an answer is in, where it says: a redirect's prefix, a page's <html lang>, the
+    API's "language", the oEmbed card's `lang=`."""
+    if 300 <= response.status_code < 400:
+        prefix = urlsplit(response.get("Location", "")).path.split("/")[1:2]
+        return prefix[0] if prefix and prefix[0] in LANGS else None
+    if response.streaming or not response.content:
+        return None
+    kind = response.get("Content-Type", "")
+    text = response.content.decode("utf-8", "replace")
+    data = _json(text) if kind.startswith("application/json") else None
+    if target.startswith("/oembed") and response.status_code == 200:
+        found = re.search(r"lang=(\w+)", str(data.get("html", "")) if data else text)
+        return found[1] if found else None
+    if data:
+        language = data.get("language")
+        return language if isinstance(language, str) else None
+    if kind.startswith("text/html"):
+        found = re.search(r'<html lang="([\w-]+)"', text)
+        return found[1] if found else None
+    return None
+
+
+def _json(text: str) -> dict | None:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def poisoned(response, want: str, plain: Probe, behind_proxy: bool) -> list[str]:
+    """What is wrong with the answer to a plain request: its language, or what it carries."""
+    problems = []
+    said = response.get("Content-Language")
+    if said and said != want:
+        problems.append(f"Content-Language: {said}")
+    body = body_language(response, plain.target)
+    if body and body != want:
+        problems.append(f"the body is in {body!r}")
+    everything = repr(response.items()) + response.content.decode("utf-8", "replace")
+    if POISON in everything:
+        problems.append(f"it names {POISON}")
+    host = dict(plain.headers).get("Host", "testserver")
+    other = "http" if behind_proxy else "https"
+    if f"{other}://{host}/" in everything and not plain.target.startswith("/oembed"):
+        problems.append(f"it links to {other}://{host}/")
+    return problems
+
+
+def fuzz_the_page_cache(probes: list[Probe], behind_proxy: bool) -> None:
+    """Send each crafted probe with the cache empty, then the plain requests for its address;
+    fail listing every 5xx, every crafted answer whose Content-Language is not its body's
+    language, and every plain answer that is wrong (poisoned)."""
+    with Server() as server:
+        for probe in probes:
+            cache.clear()
+            response = server.send(probe)
+            if response is not None:
+                said = response.get("Content-Language")
+                body = body_language(response, probe.target)
+                if said and body and said != body:
+                    server.failures.append(f"Content-Language: {said} on a body in {body}: {probe}")
+            kept = response is not None and response.get("X-Cache") == "miss"
+            for plain, want in plain_requests(probe, behind_proxy, kept):
+                context = f"after {probe}\n    plain "
+                answer = server.send(plain, context)
+                if answer is None or answer.status_code >= 500:
+                    continue
+                problems = poisoned(answer, want, plain, behind_proxy)
+                if problems:
+                    # A kept answer is a poisoned cache; a fresh one is wrong without it.
+                    kind = "poisoned" if answer.get("X-Cache") == "hit" else "wrong, fresh"
+                    server.failures.append(
+                        f"{kind} (want {want}: {', '.join(problems)}): {context}{plain}"
+                    )
+    server.check(len(probes))
+
+
+FAMILIES = [
+    path_probes,
+    query_probes,
+    header_probes,
+    method_probes,
+    random_probes,
+    editor_probes,
+    pattern_probes,
+    admin_page_probes,
+    proxy_probes,
+    functools.partial(cache_probes, behind_proxy=False),
+    functools.partial(cache_probes, behind_proxy=True),
+]
+
+
+MINIMUM_INPUTS = 10_000
+MINIMUM_PER_PATTERN = 10
+
+
+def inputs_per_pattern(probes: list[Probe]) -> dict[str, int]:
+    """How many inputs reach each URL pattern (None: none, a 404 before any view)."""
+    counts = dict.fromkeys([target.route for target in TARGETS], 0)
+    for probe in probes:
+        route = pattern_of(probe.target)
+        counts[route] = counts.get(route, 0) + 1
+    return counts
+
+
+def test_the_fuzz_sends_over_ten_thousand_inputs_built_the_same_every_run():
     probes = [probe for family in FAMILIES for probe in family()]
-    assert len(probes) >= 1_000
+    assert len(probes) >= MINIMUM_INPUTS
     assert probes == [probe for family in FAMILIES for probe in family()]
 
 
+def test_every_url_pattern_gets_inputs():
+    """Every pattern the resolver has, read from it: a new one is fuzzed without being listed."""
+    counts = inputs_per_pattern([probe for family in FAMILIES for probe in family()])
+    starved = {route: count for route, count in counts.items() if count < MINIMUM_PER_PATTERN}
+    starved.pop(None, None)
+    assert starved == {}
+
+
+def test_each_patterns_address_reaches_it():
+    for target in TARGETS:
+        assert pattern_of(page(target.template)) == target.route, target.template
+
+
 def test_the_pages_the_fuzz_starts_from_work(seeded):
+    """Each public pattern's address answers (a catch-all's with its 404)."""
     client = Client()
-    for path in real_pages():
+    for target in PUBLIC:
+        path = page(target.template)
+        status = client.get(path).status_code
+        assert status == 404 if ".*" in target.route else status < 400, path
+    for path in [ADMIN, f"{ADMIN}login/"]:
         assert client.get(path).status_code < 400, path
 
 
-def test_mangled_paths(seeded):
-    fuzz(path_probes())
+# The larger families are sent in parts, so that the workers share them.
+PARTS = 2
+
+
+@pytest.mark.parametrize("part", range(PARTS))
+def test_mangled_paths(seeded, part):
+    fuzz(path_probes()[part::PARTS])
 
 
 def test_junk_query_strings(seeded):
@@ -806,41 +1345,61 @@ def test_every_method_and_junk_bodies(seeded, enforce_csrf_checks):
     fuzz(method_probes(), served_client(enforce_csrf_checks=enforce_csrf_checks))
 
 
-def test_junk_forwarded_headers_behind_a_tls_proxy(seeded, settings):
-    """With BEHIND_TLS_PROXY's settings, X-Forwarded-For and -Proto are read: junk in them too."""
+def behind_a_tls_proxy(settings) -> None:
+    """BEHIND_TLS_PROXY's settings (kb/settings.py): X-Forwarded-Proto and -For are read."""
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     settings.PROXY_COUNT = 1
     settings.SECURE_SSL_REDIRECT = True
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
-    forwarded = ["junk", "", " , ,", "1.2.3.4, junk", "999.999.999.999", "::1::1", LONG]
-    forwarded += ["1.2.3.4", "[::1]", "fe80::1%eth0", "\u0661.\u0662.\u0663.\u0664"]
-    probes = []
-    for index, address in enumerate(forwarded):
-        proto = ["https", "http", "junk", "https, http", "HTTPS", ""][index % 6]
-        headers = (("X-Forwarded-For", address), ("X-Forwarded-Proto", proto))
-        probes += [
-            Probe("GET", "/el/roles/agent/", headers),
-            Probe("GET", "/roles/agent/", headers),
-            Probe("GET", f"{ADMIN}login/", headers),
-        ]
-        for form in LOGIN_FORMS[:5]:
-            login = (*headers, ("Content-Type", FORM))
-            probes.append(Probe("POST", f"{ADMIN}login/", login, form, secure=True))
-    fuzz(probes)
+    settings.LANGUAGE_COOKIE_SECURE = True
+
+
+def test_junk_forwarded_headers_behind_a_tls_proxy(seeded, settings):
+    behind_a_tls_proxy(settings)
+    fuzz(proxy_probes())
 
 
 def test_random_variants(seeded):
     fuzz(random_probes())
 
 
-def test_junk_in_this_apps_admin_pages_for_an_editor(seeded, editor):
-    """Django's own admin pages are left out (see the note at the top)."""
+def fuzz_as(editor, probes: list[Probe]) -> None:
     client = served_client()
     client.force_login(editor)
     session = ("Cookie", f"{settings.SESSION_COOKIE_NAME}={client.session.session_key}")
-    fuzz(
-        [Probe(p.method, p.target, (*p.headers, session), p.body) for p in editor_probes()], client
-    )
+    fuzz([Probe(p.method, p.target, (*p.headers, session), p.body) for p in probes], client)
+
+
+@pytest.fixture
+def editor_past_second_factor(editor, settings):
+    """The pages behind the admin's second factor are fuzzed, not its sign-in (pattern_probes
+    sends that anonymous inputs)."""
+    settings.ADMIN_REQUIRE_2FA = False
+    return editor
+
+
+def test_junk_in_this_apps_admin_pages_for_an_editor(seeded, editor_past_second_factor):
+    fuzz_as(editor_past_second_factor, editor_probes())
+
+
+@pytest.mark.parametrize("part", range(PARTS))
+def test_every_pattern(seeded, part):
+    """Every URL pattern, read from the resolver, the admin's included (for an anonymous reader)."""
+    fuzz(pattern_probes()[part::PARTS])
+
+
+@pytest.mark.parametrize("part", range(PARTS))
+def test_every_admin_pattern_for_an_editor(seeded, editor_past_second_factor, part):
+    fuzz_as(editor_past_second_factor, admin_page_probes()[part::PARTS])
+
+
+@pytest.mark.parametrize("part", range(PARTS))
+@pytest.mark.parametrize("behind_proxy", [False, True], ids=["direct", "behind-a-tls-proxy"])
+def test_crafted_headers_do_not_poison_the_page_cache(seeded, settings, behind_proxy, part):
+    assert settings.PAGE_CACHE
+    if behind_proxy:
+        behind_a_tls_proxy(settings)
+    fuzz_the_page_cache(cache_probes(behind_proxy)[part::PARTS], behind_proxy)
 
 
 # What the fuzz found, checked on every database
