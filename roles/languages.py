@@ -2,11 +2,11 @@
 
 import functools
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import yaml
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import reverse, translate_url
@@ -114,22 +114,36 @@ class UnknownLanguage(ValueError):
 # they answer in the language `?lang=` names, else the one Accept-Language asks for, never the
 # switcher's cookie (a reader's choice on this site, which a platform's fetch does not carry).
 CHOSEN_BY_QUERY = ("/api/", "/embed/", "/oembed")
+# oEmbed's `url` may name a page in a language: the card, and so the answer, is in that one.
+OEMBED = "/oembed"
 
 
 def request_language(request) -> str:
     """The language of the answer to `request`, decided once for the view (the locale middleware
     activates it), the page cache's key and Content-Language: the address's own prefix; for the
-    API, cards and oEmbed `?lang=`, then Accept-Language; for the other addresses without one
-    (the permalinks, the root) the switcher's cookie, then Accept-Language; else the default."""
+    API, cards and oEmbed `?lang=`, then Accept-Language (for oEmbed, a language-prefixed `url`'s
+    own language comes first); for the other addresses without one (the permalinks, the root)
+    the switcher's cookie, then Accept-Language; else the default."""
     path = request.path_info
     if code := get_language_from_path(path):
         return code
     if path.startswith(CHOSEN_BY_QUERY):
         try:
-            return choose_language(request)[0]
-        except UnknownLanguage:
-            return settings.LANGUAGE_CODE  # the view answers 400, in the default language
+            chosen = choose_language(request)[0]  # an unknown `?lang=` is a 400 all the same
+            named = path == OEMBED and get_language_from_path(_url_path(request.GET.get("url", "")))
+            return named or chosen
+        except (UnknownLanguage, SuspiciousOperation):
+            # An unknown `?lang=` (the view answers 400) or a query Django refuses to read (too
+            # many fields: its 400 page), told in the default language.
+            return settings.LANGUAGE_CODE
     return get_language_from_request(request)
+
+
+def _url_path(url: str) -> str:
+    try:
+        return urlsplit(url).path
+    except ValueError:  # an address Python cannot split ("http://[::1")
+        return ""
 
 
 def choose_language(request) -> tuple[str, bool]:

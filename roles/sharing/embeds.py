@@ -138,9 +138,11 @@ def embed_for(request, url: str, language: str) -> tuple[Embed, str]:
     raise OEmbedError(404, "not_found", "That address is not a role page.")
 
 
-def oembed(request, url: str, language: str, maxwidth=None, maxheight=None) -> tuple[dict, bool]:
-    """The oEmbed answer (type "rich") for a role page's or a version's URL, and whether it is a
-    draft's (for no shared cache)."""
+def oembed(
+    request, url: str, language: str, maxwidth=None, maxheight=None
+) -> tuple[dict, bool, str]:
+    """The oEmbed answer (type "rich") for a role page's or a version's URL, whether it is a
+    draft's (for no shared cache), and its language: the URL's own, else `language`."""
     width = _size(maxwidth, CARD_WIDTH, "maxwidth")
     height = _size(maxheight, CARD_HEIGHT, "maxheight")
     embed, language = embed_for(request, url, language)
@@ -156,7 +158,7 @@ def oembed(request, url: str, language: str, maxwidth=None, maxheight=None) -> t
             "height": height,
             "cache_age": settings.PAGE_CACHE_SECONDS,
         }
-    return data, embed.draft
+    return data, embed.draft, language
 
 
 def discovery(request) -> dict:

@@ -137,7 +137,7 @@ def oembed(request):
         language, _negotiated = choose_language(request)
         if fmt not in ("json", "xml"):
             raise embeds.OEmbedError(400, "bad_format", "format must be json or xml.")
-        data, draft = embeds.oembed(
+        data, draft, _language = embeds.oembed(
             request,
             request.GET.get("url", ""),
             language,
