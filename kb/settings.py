@@ -126,6 +126,17 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Two-factor sign-in (django-otp, kb/twofactor/): after the password, a code from an authenticator
+# app or a recovery code. Required before any admin page when ADMIN_REQUIRE_2FA is on (the default
+# in production); off by default with DEBUG, where enrolment is offered but not forced. An account
+# that has enrolled is always asked for its second factor.
+ADMIN_REQUIRE_2FA = envbool("ADMIN_REQUIRE_2FA", not DEBUG)
+# The name authenticator apps show beside the account (tell staging from production by it).
+OTP_TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "Customer service KB")
+# Wrong codes are throttled per account: after n failures in a row the next try waits 2^(n-1) s.
+OTP_TOTP_THROTTLE_FACTOR = OTP_STATIC_THROTTLE_FACTOR = 1
+# django-otp's own admin pages (which would show the secrets) are not used: see kb.twofactor.admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 INSTALLED_APPS = [
     # modeltranslation must come before the admin to patch its forms.
@@ -138,6 +149,10 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "reversion",
     "kb.http.axes_app.AxesConfig",  # django-axes, named in the admin's language
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "kb.twofactor",  # after django-otp's plugins: it takes their admin pages away
     "csp",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
@@ -168,6 +183,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kb.http.sessions.SessionLimitsMiddleware",
+    # request.user.is_verified(), then no admin page without the second factor.
+    "django_otp.middleware.OTPMiddleware",
+    "kb.twofactor.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
     "kb.http.middleware.AdminInputMiddleware",

@@ -8,6 +8,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from kb.http import views as site
+from kb.twofactor import views as twofactor
 from roles.editorial import dashboard, file_views
 from roles.sharing import views as sharing
 from roles.sitemaps import SITEMAPS
@@ -18,6 +19,7 @@ ADMIN = settings.ADMIN_PATH  # "admin/" unless ADMIN_PATH says otherwise
 urlpatterns = [
     path(f"{ADMIN}translation-files/", include(file_views.urls())),
     path(f"{ADMIN}content/", include(dashboard.urls())),
+    path(f"{ADMIN}two-factor/", include(twofactor.urls())),
     path(ADMIN, admin.site.urls),
     path("healthz", site.healthz, name="healthz"),
     path("api/v1/", include("kb.api.urls")),

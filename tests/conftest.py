@@ -183,6 +183,10 @@ def _test_settings(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Signing in to the admin takes a password only, as in local development (`make run`), so
+    # that tests of the admin sign in with force_login or the login page; tests/twofactor/
+    # requires the second factor (on in production) and tests it.
+    settings.ADMIN_REQUIRE_2FA = False
 
 
 @pytest.fixture(autouse=True)
