@@ -46,6 +46,7 @@ import pytest
 
 from tests.helpers import form_data
 from tests.system.conftest import Browser, manage
+from tests.twofactor.helpers import app_code, secret_on_page
 
 # One worker runs every system test: they share the static files collected once.
 pytestmark = [pytest.mark.system, pytest.mark.xdist_group("system")]
@@ -80,6 +81,14 @@ def log_in(editor: Browser, base: str) -> None:
     reply = editor.post(f"{base}/admin/login/", data, headers={"Referer": f"{base}/admin/login/"})
     assert reply.status == 302, (reply.status, reply.body[:2000])
     assert editor.cookie("sessionid")
+    # Production asks for a second factor (ADMIN_REQUIRE_2FA): the editor sets up the app.
+    enrol_url = f"{base}/admin/two-factor/set-up/"
+    page = editor.get(enrol_url)
+    assert page.status == 200, page.status
+    data = form_data(page.body, "kb-enrol-form")
+    data["code"] = [app_code(secret_on_page(page.body))]
+    reply = editor.post(enrol_url, data, headers={"Referer": enrol_url})
+    assert reply.status == 302, (reply.status, reply.body[:2000])
 
 
 def test_two_instances_share_the_page_cache_and_see_each_others_edits_at_once(
