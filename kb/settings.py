@@ -221,14 +221,40 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A database that hangs rather than refuses (docs/DEPLOY.md, "When the database is down"): a
+# connection attempt gives up after DATABASE_CONNECT_TIMEOUT seconds, and, in gunicorn's workers,
+# a wait for any answer after DATABASE_QUERY_TIMEOUT (kb/postgresql/); TCP keepalives notice a
+# lost network. Parameters in DATABASE_URL's query string win.
+DATABASE_CONNECT_TIMEOUT = envint("DATABASE_CONNECT_TIMEOUT", 3)
+DATABASE_QUERY_TIMEOUT = envint("DATABASE_QUERY_TIMEOUT", 5)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "kb.postgresql"
+    DATABASES["default"]["OPTIONS"] = {
+        "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+        "keepalives": 1,
+        "keepalives_idle": 10,
+        "keepalives_interval": 5,
+        "keepalives_count": 3,
+        "tcp_user_timeout": 30_000,  # ms unacknowledged before the connection is given up
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
+# After a failure to reach the database or the cache, a process stops trying it for this many
+# seconds, then lets one request try again (kb/outages.py).
+OUTAGE_BACKOFF_SECONDS = envint("OUTAGE_BACKOFF_SECONDS", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The shared cache: Redis when REDIS_URL is set (redis://host:6379/0), else this process's memory.
+# A Redis that does not answer in a second is taken for away (kb/outages.py); parameters in the
+# URL's query string (socket_timeout=…) win.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -315,6 +341,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # django-axes reports every login at INFO; lockouts are warnings and still shown.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # A request refused while the database is away is not logged with its traceback: the outage
+    # is logged once when it starts and once when it ends, with a count (kb/outages.py).
+    "filters": {"outages": {"()": "kb.outages.QuietOutages"}},
+    "loggers": {
+        # django-axes reports every login at INFO; lockouts are warnings and still shown.
+        "axes": {"level": "WARNING"},
+        "django.request": {"filters": ["outages"]},
+    },
 }

@@ -5,7 +5,6 @@ saw a fresh worker's first page take about 80 ms, against 1 ms after)."""
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.template.loader import get_template
 from django.urls import get_resolver, reverse
@@ -34,8 +33,6 @@ def warm_up() -> None:
             get_template(name)  # compiled once, kept by the cached template loader
         except (TemplateDoesNotExist, TemplateSyntaxError):
             logger.warning("warm-up: template %s not loaded", name, exc_info=True)
-    # A cache server that is away is no reason not to start (pages are then served uncached).
-    try:
-        cache.get(store.VERSION_KEY)
-    except Exception:
-        logger.warning("warm-up: no cache connection", exc_info=True)
+    # A cache server that is away is no reason not to start (pages are kept in each process's
+    # memory meanwhile, and the outage logged once).
+    store.shared("get", store.VERSION_KEY, local=False)

@@ -12,6 +12,8 @@ from django.test import TestCase
 from django.utils import translation
 from pytest_django.fixtures import validate_django_db
 
+from kb import outages
+from kb.pagecache import store as page_cache
 from roles.seeds.loading import load_seeds
 
 SEEDS = Path(settings.SEEDS_DIR)
@@ -195,6 +197,18 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_outage():
+    """An outage a test makes ends with it (kb.outages: the database or the cache taken for away,
+    waits limited as in gunicorn's workers; the page cache's last version and what it kept in
+    memory while the cache was away)."""
+    yield
+    outages.database.reset()
+    outages.cache.reset()
+    outages.limit_database_waits(False)
+    page_cache.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 lockout page and the health check."""
 
 import functools
+import logging
 import secrets
 import sys
 from pathlib import Path
@@ -9,7 +10,6 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.staticfiles import finders
-from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -18,7 +18,11 @@ from django.utils.translation import get_language_from_path, override
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from kb import outages
+from kb.pagecache import store
 from roles.languages import languages, request_language, same_page_in
+
+logger = logging.getLogger(__name__)
 
 
 @require_safe
@@ -132,13 +136,26 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
-    """handler500, called while the exception is handled: a lost database is a 503, not a 500."""
-    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+    """handler500, called while the exception is handled: a lost database is a 503, not a 500.
+    While the database is away, the 503s are counted, not logged one by one (kb.outages)."""
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        if outages.database_unreachable(error):
+            _refused(error)
         response = error_page(request, 503)
         response["Retry-After"] = str(settings.RETRY_AFTER_SECONDS)
         response["Cache-Control"] = "no-store"
         return response
     return error_page(request, 500)
+
+
+def _refused(error: BaseException) -> None:
+    if outages.database.down:
+        outages.database.count()
+    else:
+        # A connection lost on its own (the next one decides whether the database is away), or
+        # a backend other than PostgreSQL's: one line, without the traceback.
+        logger.warning("database error, answered 503: %s", outages.describe(error))
 
 
 def locked_out(request, response=None, credentials=None):
@@ -156,7 +173,9 @@ def locked_out(request, response=None, credentials=None):
 @require_safe
 def healthz(request):
     """For load balancers and monitoring: 200 when the database and the cache answer, else 503
-    naming what is down."""
+    naming what is down. It never waits long: a database or cache known to be away is not tried
+    again before its back-off ends (kb.outages), and one that hangs is given up after
+    DATABASE_QUERY_TIMEOUT seconds."""
     checks = {"database": _database_answers, "cache": _cache_answers}
     state = {name: "ok" if check() else "unavailable" for name, check in checks.items()}
     healthy = all(value == "ok" for value in state.values())
@@ -177,9 +196,7 @@ def _database_answers() -> bool:
 
 
 def _cache_answers() -> bool:
-    try:
-        token = secrets.token_hex(8)
-        cache.set("healthz", token, 10)
-        return cache.get("healthz") == token
-    except Exception:  # noqa: BLE001 (any backend's connection error)
-        return False
+    """A write and a read, unless the cache is known to be away (its back-off, kb.outages)."""
+    token = secrets.token_hex(8)
+    store.shared("set", "healthz", token, 10, local=False)
+    return store.shared("get", "healthz", local=False) == token

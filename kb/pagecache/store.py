@@ -11,11 +11,13 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connection, transaction
-from django.http import HttpResponse
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, transaction
+from django.http import BadHeaderError, HttpResponse
 from django.utils.cache import set_response_etag
 from django.utils.translation import get_language, get_language_from_path
 
+from kb import outages
 from kb.pagecache.models import ContentVersion
 from roles.languages import request_language
 
@@ -51,10 +53,39 @@ def bump(*, using: str = DEFAULT_DB_ALIAS) -> None:
 
 
 def _share_version(value: int) -> None:
-    try:
-        cache.set(VERSION_KEY, value, VERSION_SECONDS)
-    except Exception:
-        logger.warning("page cache unavailable", exc_info=True)
+    shared("set", VERSION_KEY, value, VERSION_SECONDS, local=False)
+
+
+# While the shared cache is away, pages and parts are kept in this process's memory instead, as
+# they are without REDIS_URL (the content version is then read from the database).
+_local = LocMemCache("kb-pagecache-while-the-cache-is-away", {})
+
+
+def shared(method: str, *args, default=None, local: bool = True):
+    """cache.<method>(*args), or, while the cache server is away, `default` (with local=True,
+    this process's memory's answer). After a failure the cache is not tried for
+    OUTAGE_BACKOFF_SECONDS, then one call tries it again (kb.outages.cache), so that a lost Redis
+    costs requests nothing; the outage is logged once, when it starts and when it ends. Every use
+    of the cache goes through here; the content version never uses the process's memory, which
+    other processes' changes do not reach."""
+    if outages.cache.admits():
+        asked = outages.now()
+        try:
+            value = getattr(cache, method)(*args)
+        except Exception as error:  # any cache backend's errors
+            if not outages.cache_unreachable(error):
+                # Not an outage (a value that cannot be pickled or read back): the page is served
+                # without the cache, and the error logged with its traceback.
+                logger.exception("page cache: %s failed", method)
+                return default
+            outages.cache.failed(error)
+        else:
+            outages.cache.succeeded(asked=asked)
+            return value
+    outages.cache.count()
+    if not local or not settings.REDIS_URL:
+        return default
+    return getattr(_local, method)(*args)
 
 
 @functools.cache
@@ -81,23 +112,57 @@ def release() -> str:
 def current_version() -> int:
     """The content version: from the shared cache when there is one, else the database."""
     if settings.REDIS_URL:
-        try:
-            shared = cache.get(VERSION_KEY)
-        except Exception:  # noqa: BLE001 (any cache backend's connection error)
-            shared = None
-        return _share_stored_version() if shared is None else shared
-    return _stored_version()
+        return _version_in_cache(shared("get", VERSION_KEY, local=False))
+    return _database_version()
 
 
-def _share_stored_version() -> int:
-    """The version from the database, written to the shared cache for the next requests."""
-    value = _stored_version()
+def _version_in_cache(value) -> int:
+    """The version the shared cache holds, if `value` (read from it) is one; else the
+    database's, written to the cache for the next requests."""
+    if _is_version(value):
+        _Known.version = value
+        return value
+    # Something else under the version's key (another program's value) is replaced.
+    return _database_version(share="add" if value is None else "set")
+
+
+class _Known:
+    """The last content version this process read: while the database cannot be reached, pages
+    kept for it are still served (no change to the content can be committed meanwhile)."""
+
+    version: int | None = None
+
+
+def forget() -> None:
+    """Forget the last version read, and what was kept in this process's memory while the cache
+    was away (tests)."""
+    _Known.version = None
+    _local.clear()
+
+
+def _database_version(*, share: str = "") -> int:
+    """The version in the database, written to the shared cache with `share` ("add" or "set")
+    if given; while the database cannot be reached, the last one this process read, not shared
+    (another process may know a newer one). An error if it has read none."""
+    if outages.database.down and _Known.version is not None:
+        # Not this request's to try the database again: the requests that need it do.
+        return _Known.version
     try:
-        # add, not set: a change committed meanwhile has written the newer version.
-        cache.add(VERSION_KEY, value, VERSION_SECONDS)
-    except Exception:
-        logger.warning("page cache unavailable", exc_info=True)
+        value = _stored_version()
+    except DatabaseError as error:
+        if _Known.version is None or not outages.database_unreachable(error):
+            raise
+        return _Known.version
+    _Known.version = value
+    if share:
+        # add, unless replacing a foreign value: a change committed meanwhile has written the
+        # newer version.
+        shared(share, VERSION_KEY, value, VERSION_SECONDS, local=False)
     return value
+
+
+def _is_version(value) -> bool:
+    return type(value) is int and value >= 0
 
 
 def _stored_version() -> int:
@@ -155,23 +220,14 @@ def read_part(request, name: str, *parts):
     """A part of a page kept for this content version, host and language, or None: pages the
     page cache does not answer (editors', new addresses, the first after a change) reuse it."""
     key = _part_key(request, name, parts)
-    if key is None:
-        return None
-    try:
-        return cache.get(key)
-    except Exception:
-        logger.warning("page cache unavailable", exc_info=True)
-        return None
+    return None if key is None else shared("get", key)
 
 
 def keep_part(request, name: str, *parts, value):
     """Keep `value` as read_part(request, name, *parts) will find it; returns it."""
     key = _part_key(request, name, parts)
     if key is not None:
-        try:
-            cache.set(key, value, settings.PAGE_CACHE_SECONDS)
-        except Exception:
-            logger.warning("page cache unavailable", exc_info=True)
+        shared("set", key, value, settings.PAGE_CACHE_SECONDS)
     return value
 
 
@@ -194,30 +250,34 @@ def storable(response) -> bool:
 def get(request, key: str) -> HttpResponse | None:
     """The page kept under `key` if it was rendered from the current content version, which it
     reads too (request.content_version): with Redis, both in one round trip. A database error
-    propagates (the 503 page); a cache server that is away serves pages uncached."""
-    kept = version = None
+    propagates (the 503 page), unless this process knows the version already; while the cache
+    server is away, pages are kept in this process's memory (shared)."""
     if settings.REDIS_URL:
-        try:
-            found = cache.get_many([VERSION_KEY, key])
-        except Exception:
-            logger.warning("page cache unavailable", exc_info=True)
-            found = {}
-        version, kept = found.get(VERSION_KEY), found.get(key)
-        if version is None:
-            version = _share_stored_version()
+        found = shared("get_many", [VERSION_KEY, key], default={})
+        version, kept = _version_in_cache(found.get(VERSION_KEY)), found.get(key)
     else:
-        version = current_version()
-        try:
-            kept = cache.get(key)
-        except Exception:
-            logger.warning("page cache unavailable", exc_info=True)
+        version, kept = _database_version(), shared("get", key)
     request.content_version = version
-    if kept is None or kept[0] != version:
+    return None if kept is None else _response(kept, version)
+
+
+def _response(kept, version: int) -> HttpResponse | None:
+    """The response put() kept as `kept`, if it is one and was kept for `version`. Anything else
+    under a page's key (another program's value, a layout of an older release) is a miss, and the
+    page rendered then takes its place."""
+    if type(kept) is not tuple:
         return None
-    _version, status, headers, content = kept
-    response = HttpResponse(content, status=status)
-    for name, value in headers:
-        response[name] = value
+    try:
+        kept_version, status, headers, content = kept
+        if kept_version != version or not isinstance(content, bytes | bytearray):
+            return None
+        if not isinstance(headers, list | tuple):
+            return None
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response[name] = value
+    except (TypeError, ValueError, BadHeaderError):
+        return None
     return response
 
 
@@ -227,7 +287,4 @@ def put(request, key: str, response) -> None:
         set_response_etag(response)  # once, rather than on every hit
     headers = [(name, value) for name, value in response.items() if name != "X-Cache"]
     kept = (request_version(request), response.status_code, headers, response.content)
-    try:
-        cache.set(key, kept, settings.PAGE_CACHE_SECONDS)
-    except Exception:
-        logger.warning("page cache unavailable", exc_info=True)
+    shared("set", key, kept, settings.PAGE_CACHE_SECONDS)

@@ -193,7 +193,7 @@ def test_a_lost_database_gives_a_503_in_the_readers_language(seeded, code):
 
     client = Client(raise_request_exception=False)
     lost = OperationalError("connection refused")
-    with mock.patch("kb.pagecache.store.current_version", side_effect=lost):
+    with mock.patch("kb.pagecache.store._stored_version", side_effect=lost):
         response = client.get(f"/{code}/roles/agent/")
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
@@ -256,13 +256,16 @@ def test_a_bulk_action_on_ids_that_are_not_numbers_is_a_400(editor_client, seede
 def test_a_fresh_gunicorn_worker_warms_up_before_its_first_request(caplog):
     import runpy
 
+    from kb import outages
     from kb.pagecache import store as page_cache
 
     hooks = runpy.run_path(str(ROOT / "kb" / "gunicorn.conf.py"))
     page_cache.release.cache_clear()
     # A cache server that is away does not stop a worker from starting.
-    with mock.patch("kb.warmup.cache.get", side_effect=ConnectionError("down")):
+    with mock.patch("kb.pagecache.store.cache.get", side_effect=ConnectionError("down")):
         hooks["post_worker_init"](worker=None)
     assert page_cache.release.cache_info().currsize == 1
-    assert "warm-up: no cache connection" in caplog.text
+    assert "cache unreachable (ConnectionError: down)" in caplog.text
     assert "not loaded" not in caplog.text  # every template compiled
+    # A worker gives up on a database that does not answer; management commands wait.
+    assert outages.database_waits_limited()

@@ -6,7 +6,7 @@ fixture ends, whether the test passed or not. The app runs as in production: DEB
 manifest storage (so static files are collected once per session), settings from the environment.
 
 A test needing a program that is missing is skipped, except under CI (the CI variable set), where
-it fails: CI must install PostgreSQL 15, nginx and redis-server (.ci/run does).
+it fails: CI must install PostgreSQL 15, nginx, redis-server and wrk (.ci/run does).
 """
 
 import fcntl
@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PGBIN = Path(os.environ.get("PGBIN", "/usr/lib/postgresql/15/bin"))
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
+WRK = shutil.which("wrk") or "/usr/bin/wrk"
 AS_ROOT = os.getuid() == 0
 SECRET_KEY = "system-tests-only-" + "s3cr3t" * 8
 ALLOWED_HOSTS = "127.0.0.1,localhost"
@@ -69,6 +70,7 @@ PROGRAMS = {
     "gunicorn": lambda: find_spec("gunicorn") is not None,
     "nginx": lambda: os.access(NGINX, os.X_OK),
     "redis-server": lambda: os.access(REDIS, os.X_OK),
+    "wrk": lambda: os.access(WRK, os.X_OK),
 }
 
 
@@ -302,6 +304,28 @@ class PgCluster:
     def running(self) -> bool:
         return (self.data / "postmaster.pid").exists()
 
+    def processes(self) -> list[int]:
+        """The server's process ids: the postmaster and every process it started (the backends
+        serving open connections among them)."""
+        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        return [postmaster, *children_of(postmaster)]
+
+    @contextmanager
+    def frozen(self):
+        """Every process of the server stopped (SIGSTOP), as a server that hangs: connections stay
+        open and the kernel still accepts new ones, but nothing answers. Running again (SIGCONT)
+        when the block ends, whatever happens in it."""
+        stopped = []
+        try:
+            for pid in self.processes():
+                os.kill(pid, signal.SIGSTOP)
+                stopped.append(pid)
+            yield
+        finally:
+            for pid in stopped:
+                with suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGCONT)
+
     def url(self, database: str) -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
 
@@ -314,6 +338,18 @@ class PgCluster:
             sql = f'CREATE DATABASE "{name}"'
             connection.execute(sql + (f' TEMPLATE "{template}"' if template else ""))
         return self.url(name)
+
+
+def children_of(parent: int) -> list[int]:
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with suppress(OSError):
+                # "pid (command) state ppid ...": the command may hold spaces and parentheses.
+                fields = (entry / "stat").read_text().rpartition(")")[2].split()
+                if int(fields[1]) == parent:
+                    children.append(int(entry.name))
+    return children
 
 
 @contextmanager
@@ -473,33 +509,58 @@ def start_gunicorn(collected_static):
 # --- Redis and nginx -----------------------------------------------------------------------------
 
 
+class RedisServer:
+    """A redis-server on loopback that keeps nothing on disk; .url is its REDIS_URL. It may be
+    killed (kill(): SIGKILL, as a crash) and started again on the same port."""
+
+    def __init__(self, folder: Path):
+        self.folder, self.port = folder, free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: Process | None = None
+
+    def start(self) -> None:
+        self.process = Process(
+            f"redis :{self.port}",
+            [REDIS, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
+             "no", "--dir", str(self.folder), "--daemonize", "no"],
+            self.folder / "redis.log",
+        )  # fmt: skip
+        wait_until(
+            self.answers, timeout=10, message=lambda: self.process.failure("did not answer in 10 s")
+        )
+
+    def answers(self) -> bool:
+        assert self.process.alive(), self.process.failure("exited")
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as connection:
+                connection.sendall(b"PING\r\n")
+                return connection.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def command(self, *words: str) -> bytes:
+        """One command (inline, words without spaces), and the first bytes of its reply."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=5) as connection:
+            connection.sendall(" ".join(words).encode() + b"\r\n")
+            return connection.recv(256)
+
+    def kill(self) -> None:
+        self.process.popen.kill()
+        self.process.popen.wait(5)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.stop()
+
+
 @pytest.fixture
 def redis_server():
-    """A redis-server on loopback that keeps nothing on disk; .url is its REDIS_URL."""
+    """A running RedisServer, stopped at the end of the test."""
     need("redis-server")
     with temporary_folder("redis") as folder:
-        port = free_port()
-        server = Process(
-            f"redis :{port}",
-            [REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
-             "no", "--dir", str(folder), "--daemonize", "no"],
-            folder / "redis.log",
-        )  # fmt: skip
-        server.url = f"redis://127.0.0.1:{port}/0"
-
-        def answers() -> bool:
-            assert server.alive(), server.failure("exited")
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
-                    connection.sendall(b"PING\r\n")
-                    return connection.recv(16).startswith(b"+PONG")
-            except OSError:
-                return False
-
+        server = RedisServer(folder)
         try:
-            wait_until(
-                answers, timeout=10, message=lambda: server.failure("did not answer in 10 s")
-            )
+            server.start()
             yield server
         finally:
             server.stop()
