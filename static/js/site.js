@@ -64,7 +64,7 @@ document.addEventListener("DOMContentLoaded", () => {
     mark();
   };
   addEventListener("hashchange", choose);
-  choose();
+  requestAnimationFrame(choose);  // after the first layout, not forcing one
 });
 
 // What a closed <details> holds is printed too: opened for the print, closed again after it.
