@@ -56,6 +56,11 @@ class Outage:
             self._retry_at = moment + settings.OUTAGE_BACKOFF_SECONDS
             return True
 
+    def give_back(self) -> None:
+        """The try admits() allowed was not made after all: the next call may make it."""
+        with self._lock:
+            self._retry_at = 0.0
+
     def failed(self, error: BaseException) -> None:
         """The service did not answer: it is away for another back-off. The first failure logs."""
         with self._lock:

@@ -249,3 +249,21 @@ def test_a_statement_postgresql_cancels_is_not_an_outage(settings):
         assert not outages.database.down
     finally:
         other.close()
+
+
+@postgresql_only
+def test_only_an_answer_from_the_server_ends_an_outage(settings, clock):
+    settings.OUTAGE_BACKOFF_SECONDS = 5
+    other = ConnectionHandler({"default": connection.settings_dict})["default"]
+    other.ensure_connection()
+    try:
+        outages.database.failed(LOST)
+        clock.advance(5)
+        other.connection.autocommit = False  # the try of this back-off, which reads nothing
+        assert outages.database.down
+        with other.cursor() as cursor:  # so the try is still to be made
+            cursor.execute("SELECT 1")
+        assert not outages.database.down
+    finally:
+        outages.database.reset()
+        other.close()

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db.backends.postgresql import base
 from psycopg.connection import _WAIT_INTERVAL
 from psycopg.errors import _WaitTimeout
+from psycopg.waiting import READY_R
 
 from kb import outages
 
@@ -54,6 +55,11 @@ class Connection(psycopg.Connection):
         # A caller's own timeout (psycopg's notifies and cancellation have one) is left alone.
         own = timeout is not None
         asked = outages.now()
+        # While the database is taken for away, this is the one try of its back-off: only an
+        # answer read from the server ends the outage (setting autocommit reads nothing).
+        heard = [] if outages.database.down else [True]
+        if not heard:
+            gen = _noting_answers(gen, heard)
         try:
             result = super().wait(gen, interval, timeout if own else limit or None)
         except _WaitTimeout:
@@ -67,11 +73,28 @@ class Connection(psycopg.Connection):
         except psycopg.Error as error:
             # A lost connection (a restarted server, a killed backend) is not taken for an
             # outage: Django opens a new one, and whether that succeeds tells.
-            if not outages.database_unreachable(error):
+            if heard and not outages.database_unreachable(error):
                 outages.database.succeeded(asked=asked)  # the server answered, with an error
             raise
-        outages.database.succeeded(asked=asked)
+        if heard:
+            outages.database.succeeded(asked=asked)
+        else:
+            outages.database.give_back()
         return result
+
+
+def _noting_answers(gen, heard: list):
+    """psycopg's generator `gen` as it is, noting in `heard` when the socket had something from
+    the server to read."""
+    try:
+        state = next(gen)
+        while True:
+            ready = yield state
+            if ready & READY_R:
+                heard.append(True)
+            state = gen.send(ready)
+    except StopIteration as done:
+        return done.value
 
 
 # psycopg as Django's backend sees it, except that its connections are the Connection above.

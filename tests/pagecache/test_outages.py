@@ -58,6 +58,18 @@ def test_a_page_kept_before_a_change_is_not_served_while_the_database_is_away(
     assert "Ringe kunden tilbake samme dag" in response.content.decode()
 
 
+def test_while_the_database_is_taken_for_away_a_kept_page_does_not_try_it(
+    client, seeded, django_assert_num_queries
+):
+    assert client.get(PAGE)["X-Cache"] == "miss"
+    outages.database.failed(LOST)  # as kb.postgresql does when a connection attempt fails
+    try:
+        with django_assert_num_queries(0):  # the requests that need the database try it
+            assert client.get(PAGE)["X-Cache"] == "hit"
+    finally:
+        outages.database.reset()
+
+
 # --- The cache away -------------------------------------------------------------------------------
 
 
