@@ -51,6 +51,14 @@ ADDRESSES = {
 }
 
 
+def reader(cookie, header) -> tuple[Client, dict]:
+    """A new reader with the switcher's cookie and the Accept-Language header given (or none)."""
+    client = Client()
+    if cookie:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
+    return client, ({"HTTP_ACCEPT_LANGUAGE": header} if header else {})
+
+
 def combinations():
     return list(itertools.product(COOKIES, HEADERS, QUERIES))
 
@@ -62,10 +70,7 @@ def test_no_mix_of_cookie_header_and_query_poisons_the_api_cards_or_oembed(seede
     wrong = []
     for round_ in (combinations(), list(reversed(combinations()))):
         for cookie, header, query in round_:
-            client = Client()
-            if cookie:
-                client.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
-            extra = {"HTTP_ACCEPT_LANGUAGE": header} if header else {}
+            client, extra = reader(cookie, header)
             separator = "&" if "?" in address else "?"
             url = f"{address}{separator}lang={query}" if query else address
             response = client.get(url, **extra)
@@ -82,10 +87,7 @@ def test_a_permalink_follows_the_cookie_then_the_header_whatever_was_kept_before
     wrong = []
     for round_ in (combinations(), list(reversed(combinations()))):
         for cookie, header, query in round_:
-            client = Client()
-            if cookie:
-                client.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
-            extra = {"HTTP_ACCEPT_LANGUAGE": header} if header else {}
+            client, extra = reader(cookie, header)
             url = f"{address}?lang={query}" if query else address
             response = client.get(url, **extra)
             want = expected("permalink", cookie, header, query)
@@ -97,9 +99,6 @@ def test_a_permalink_follows_the_cookie_then_the_header_whatever_was_kept_before
 @pytest.mark.parametrize("code", CODES)
 def test_a_page_with_its_language_in_the_address_ignores_cookie_and_header(seeded, code):
     for cookie, header, _query in combinations():
-        client = Client()
-        if cookie:
-            client.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
-        extra = {"HTTP_ACCEPT_LANGUAGE": header} if header else {}
+        client, extra = reader(cookie, header)
         response = client.get(f"/{code}/roles/agent/", **extra)
         assert (body_language(response), response["Content-Language"]) == (code, code)
