@@ -139,6 +139,10 @@ def test_every_page_fits_is_in_order_passes_axe_and_logs_no_error(
             for name, length in seen["longest"].items():
                 longest[name] = max(longest[name], length)
         for frame in page.main_frame.child_frames:  # the card in its preview: axe checks it too
+            # The frame loads lazily: in view, and once its card has loaded.
+            frame.frame_element().scroll_into_view_if_needed()
+            frame.wait_for_url("**/embed/roles/**")
+            frame.wait_for_load_state()
             frame.add_script_tag(url="/__axe__.js")
         found["axe"] += [{"page": path, **violation} for violation in axe_violations(page)]
 
