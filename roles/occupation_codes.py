@@ -48,12 +48,20 @@ def onet_url(code: str) -> str:
     return f"https://www.onetonline.org/link/summary/{code}"
 
 
+# Each code set's own address (schema.org's CategoryCodeSet url): ESCO's persistent URIs of its
+# concept schemes (the ISCO-08 groups it links to and its occupations), O*NET's taxonomy page.
+ISCO08_SET = "http://data.europa.eu/esco/concept-scheme/isco"
+ESCO_OCCUPATIONS_SET = "http://data.europa.eu/esco/concept-scheme/occupations"
+ONET_SOC_SET = "https://www.onetcenter.org/taxonomy.html"
+
+
 @dataclass(frozen=True)
 class Code:
     scheme: str  # the code set's name, as schema.org's CategoryCodeSet names it
     label: str  # what the role page calls it
     value: str
     url: str
+    scheme_url: str  # the code set's address
 
     @property
     def is_uri(self) -> bool:
@@ -70,11 +78,33 @@ def role_codes(role) -> list[Code]:
     """The codes set on a role, in the order pages show them."""
     codes = []
     if role.isco08:
-        codes.append(Code("ISCO-08", _("ISCO-08 unit group"), role.isco08, isco08_url(role.isco08)))
+        codes.append(
+            Code(
+                "ISCO-08",
+                _("ISCO-08 unit group"),
+                role.isco08,
+                isco08_url(role.isco08),
+                ISCO08_SET,
+            )
+        )
     if role.esco_uri:
-        codes.append(Code("ESCO occupations", _("ESCO occupation"), role.esco_uri, role.esco_uri))
+        codes.append(
+            Code(
+                "ESCO occupations",
+                _("ESCO occupation"),
+                role.esco_uri,
+                role.esco_uri,
+                ESCO_OCCUPATIONS_SET,
+            )
+        )
     if role.onet_soc:
         codes.append(
-            Code("O*NET-SOC", _("O*NET-SOC occupation"), role.onet_soc, onet_url(role.onet_soc))
+            Code(
+                "O*NET-SOC",
+                _("O*NET-SOC occupation"),
+                role.onet_soc,
+                onet_url(role.onet_soc),
+                ONET_SOC_SET,
+            )
         )
     return codes

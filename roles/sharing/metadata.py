@@ -1,7 +1,7 @@
 """What other systems read from a page: schema.org JSON-LD (link previews are in base.html)."""
 
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext, override
+from django.utils.translation import get_language, gettext, override
 
 from roles.models import Role
 from roles.occupation_codes import role_codes
@@ -31,14 +31,16 @@ def pinned_occupation(shown, url: str) -> dict:
 
 
 def _occupation(role, *, url: str, duties, qualities, codes=None) -> dict:
-    title = text(role, "title")
+    """In the active language, that of the page at `url`."""
     data = {
         "@context": "https://schema.org",
         "@type": "Occupation",
-        "name": title.value,
+        "name": text(role, "title").value,
         "description": text(role, "summary").value,
-        "inLanguage": title.language,  # the language of the name, which may have fallen back
         "url": url,
+        # An Occupation has no inLanguage (schema.org gives it to creative works such as pages):
+        # the page that describes it says which language it is in.
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url, "inLanguage": get_language()},
         "responsibilities": [text(duty, "text").value for duty in duties],
         "skills": [text(quality, "name").value for quality in qualities],
     }
@@ -47,11 +49,14 @@ def _occupation(role, *, url: str, duties, qualities, codes=None) -> dict:
     for code in role_codes(codes or role):
         category = {"@type": "CategoryCode"}
         if code.is_uri:
-            category["@id"] = code.url
-        else:
-            category["codeValue"] = code.value
+            category["@id"] = code.url  # ESCO's URI is also its code
+        category["codeValue"] = code.value
         category["url"] = code.url
-        category["inCodeSet"] = {"@type": "CategoryCodeSet", "name": code.scheme}
+        category["inCodeSet"] = {
+            "@type": "CategoryCodeSet",
+            "name": code.scheme,
+            "url": code.scheme_url,
+        }
         categories.append(category)
     if categories:
         data["occupationalCategory"] = categories
@@ -77,9 +82,11 @@ def job_posting(role_occupation: dict, language: str) -> dict:
         return {
             "@context": "https://schema.org",
             "@type": "JobPosting",
-            # Every property search engines require (title, description, datePosted,
-            # hiringOrganization, jobLocation) or recommend (validThrough, employmentType,
-            # baseSalary) is here.
+            # Every property Google Search Central's JobPosting documentation requires
+            # (title, description, datePosted, hiringOrganization, jobLocation) or recommends
+            # (validThrough, employmentType, baseSalary, identifier, directApply,
+            # jobLocationType, applicantLocationRequirements) is here:
+            # https://developers.google.com/search/docs/appearance/structured-data/job-posting
             "title": role_occupation["name"],
             "description": _description(role_occupation, role_occupation["url"]),
             "datePosted": fill_in(gettext("the date the job is posted, as YYYY-MM-DD")),
@@ -112,6 +119,26 @@ def job_posting(role_occupation: dict, language: str) -> dict:
                     "value": fill_in_or_delete(gettext("the pay, as a number")),
                     "unitText": fill_in_or_delete(gettext("HOUR, MONTH or YEAR")),
                 },
+            },
+            "identifier": {
+                "@type": "PropertyValue",
+                "name": fill_in_or_delete(gettext("the name of your organisation")),
+                "value": fill_in_or_delete(
+                    gettext("your own reference for this job, such as its number")
+                ),
+            },
+            "directApply": fill_in_or_delete(
+                gettext("true if applicants can apply on the page of this posting, else false")
+            ),
+            # For a job done from home: where applicants may live.
+            "jobLocationType": fill_in_or_delete(
+                gettext("TELECOMMUTE if the job is done entirely from home")
+            ),
+            "applicantLocationRequirements": {
+                "@type": "Country",
+                "name": fill_in_or_delete(
+                    gettext("for a job done from home, the country applicants must live in")
+                ),
             },
             "relevantOccupation": role_occupation,
         }

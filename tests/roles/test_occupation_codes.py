@@ -161,13 +161,37 @@ def test_the_json_ld_gives_every_code_as_a_category_code(client, seeded):
     (raw,) = head(client, "/da/roles/associate/").json_ld
     codes = {code["inCodeSet"]["name"]: code for code in json.loads(raw)["occupationalCategory"]}
 
-    assert codes["ISCO-08"]["codeValue"] == "4225"
-    assert codes["ESCO occupations"]["@id"] == Role.objects.get(key="associate").esco_uri
+    esco_uri = Role.objects.get(key="associate").esco_uri
+    assert codes["ISCO-08"] == {
+        "@type": "CategoryCode",
+        "codeValue": "4225",
+        "url": "http://data.europa.eu/esco/isco/C4225",
+        "inCodeSet": {
+            "@type": "CategoryCodeSet",
+            "name": "ISCO-08",
+            "url": "http://data.europa.eu/esco/concept-scheme/isco",
+        },
+    }
+    assert codes["ESCO occupations"] == {
+        "@type": "CategoryCode",
+        "@id": esco_uri,
+        "codeValue": esco_uri,  # ESCO's code is its URI
+        "url": esco_uri,
+        "inCodeSet": {
+            "@type": "CategoryCodeSet",
+            "name": "ESCO occupations",
+            "url": "http://data.europa.eu/esco/concept-scheme/occupations",
+        },
+    }
     assert codes["O*NET-SOC"] == {
         "@type": "CategoryCode",
         "codeValue": "43-4051.00",
         "url": "https://www.onetonline.org/link/summary/43-4051.00",
-        "inCodeSet": {"@type": "CategoryCodeSet", "name": "O*NET-SOC"},
+        "inCodeSet": {
+            "@type": "CategoryCodeSet",
+            "name": "O*NET-SOC",
+            "url": "https://www.onetcenter.org/taxonomy.html",
+        },
     }
     (raw,) = head(client, "/da/roles/manager/").json_ld
     names = {code["inCodeSet"]["name"] for code in json.loads(raw)["occupationalCategory"]}

@@ -58,8 +58,10 @@ def test_the_snippet_is_a_job_posting_for_the_roles_occupation(client, seeded):
     codes = {code["inCodeSet"]["name"]: code for code in occupation["occupationalCategory"]}
     assert codes["ISCO-08"]["codeValue"] == "4222"
     assert codes["ESCO occupations"]["@id"] == agent.esco_uri
+    assert codes["ESCO occupations"]["codeValue"] == agent.esco_uri
     assert codes["O*NET-SOC"]["codeValue"] == "43-4051.00"
     assert all(code["@type"] == "CategoryCode" for code in codes.values())
+    assert all(code["inCodeSet"]["url"].startswith("http") for code in codes.values())
 
 
 def test_a_role_without_an_onet_code_has_none_in_its_posting(client, seeded):
@@ -93,6 +95,10 @@ def test_what_the_knowledge_base_knows_is_filled_and_the_rest_is_marked_for_hr(c
     assert data["validThrough"].startswith(optional)
     assert data["employmentType"].startswith(optional)
     assert data["baseSalary"]["currency"].startswith(optional)
+    assert data["identifier"]["value"].startswith(optional)
+    assert data["directApply"].startswith(optional)
+    assert data["jobLocationType"].startswith(optional)
+    assert data["applicantLocationRequirements"]["name"].startswith(optional)
 
 
 @pytest.mark.parametrize("code", LANGUAGES)
@@ -134,7 +140,7 @@ def test_the_kit_language_is_chosen_with_a_form_that_works_without_javascript(cl
     assert "/embed/roles/agent/?lang=el" in kit  # the card follows the posting's language
     data = posting(page)
     assert data["title"] == agent.title_el
-    assert data["relevantOccupation"]["inLanguage"] == "el"
+    assert data["relevantOccupation"]["mainEntityOfPage"]["inLanguage"] == "el"
     assert data["relevantOccupation"]["url"] == "http://testserver/el/roles/agent/v/1/"
     assert data["datePosted"].startswith(markers("el")[0])
 

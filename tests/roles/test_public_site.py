@@ -127,7 +127,12 @@ def test_role_pages_carry_occupation_json_ld(client, seeded, lang):
 
     assert data["@type"] == "Occupation"
     assert data["name"] == getattr(manager, f"title_{lang}")
-    assert data["inLanguage"] == lang
+    assert "inLanguage" not in data  # not a property of Occupation: the page has it
+    assert data["mainEntityOfPage"] == {
+        "@type": "WebPage",
+        "@id": f"http://testserver/{lang}/roles/manager/",
+        "inLanguage": lang,
+    }
     assert len(data["responsibilities"]) == manager.duties.count()
     assert len(data["skills"]) == manager.qualities.count()
     codes = {c["inCodeSet"]["name"]: c for c in data["occupationalCategory"]}
