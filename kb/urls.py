@@ -22,7 +22,7 @@ urlpatterns = [
     path(f"{ADMIN}two-factor/", include(twofactor.urls())),
     path(ADMIN, admin.site.urls),
     path("healthz", site.healthz, name="healthz"),
-    path("api/v1/", include("kb.api.urls")),
+    path("api/", include("kb.api.urls")),  # /api/v1/ and the API's JSON 404 for the rest of /api/
     path("i18n/", include("django.conf.urls.i18n")),
     path("language/<str:code>/", site.switch_language, name="switch-language"),
     # Sharing a role: its card for iframes, oEmbed, and its QR code as a file.

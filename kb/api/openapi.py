@@ -6,6 +6,9 @@ from roles.editorial.translation_status import STATES
 from roles.languages import languages
 from roles.models import RoleKey
 
+# What Django's slug path converter accepts: anything else under the address is no such address.
+SLUG = "^[-a-zA-Z0-9_]+$"
+
 
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -236,12 +239,68 @@ def _json(schema: str, description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
 
 
+def _response(name: str) -> dict:
+    return {"$ref": f"#/components/responses/{name}"}
+
+
+def responses() -> dict:
+    """The answers every address shares: the JSON errors, and what OPTIONS and other methods get."""
+    allow = {
+        "description": "The methods the address allows: GET, HEAD, OPTIONS.",
+        "schema": {"type": "string"},
+    }
+    return {
+        "UnknownLanguage": _json("Error", "Unknown language (`unknown_language`), with the list."),
+        "NotFound": _json(
+            "Error",
+            "No published object with that key, or no such address: any address under /api/ "
+            "that is none of these answers this (`not_found`).",
+        ),
+        "MethodNotAllowed": {
+            **_json(
+                "Error",
+                "The API is read-only: any method but GET, HEAD and OPTIONS, on any of these "
+                "addresses, answers this (`method_not_allowed`).",
+            ),
+            "headers": {"Allow": {**allow, "required": True}},
+        },
+        "Options": {
+            "description": "What the address allows, for CORS preflights: no content.",
+            "headers": {
+                "Allow": {**allow, "required": True},
+                "Access-Control-Allow-Origin": {"schema": {"const": "*"}, "required": True},
+                "Access-Control-Allow-Methods": {"schema": {"type": "string"}, "required": True},
+            },
+        },
+    }
+
+
+def _key(name: str, *, known: bool = True) -> dict:
+    """A path parameter naming an object: a role's key (stable, so `known`), or a slug."""
+    if name == "key" and known:
+        schema = _string("The role's key; it never changes.", enum=list(RoleKey.values))
+    else:
+        schema = _string("The object's slug.", pattern=SLUG)
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+def _options(key: str | None) -> dict:
+    """OPTIONS on an address: 204 with Allow (and CORS), whether or not the object exists."""
+    operation = {
+        "summary": "The methods allowed (CORS preflight)",
+        "parameters": [_key(key, known=False)] if key else [],
+        "responses": {"204": _response("Options")},
+    }
+    if key:
+        # A value the address's pattern refuses is no such address.
+        operation["responses"]["404"] = _response("NotFound")
+    return operation
+
+
 def _operation(summary: str, schema: str, *, key: str | None = None) -> dict:
     parameters = [{"$ref": "#/components/parameters/lang"}]
     if key:
-        parameters.append(
-            {"name": key, "in": "path", "required": True, "schema": {"type": "string"}}
-        )
+        parameters.append(_key(key))
     responses = {
         "200": {
             **_json(schema, "The content, in the chosen language."),
@@ -252,11 +311,14 @@ def _operation(summary: str, schema: str, *, key: str | None = None) -> dict:
             },
         },
         "304": {"description": "Not modified since the ETag or date given (conditional GET)."},
-        "400": _json("Error", "Unknown language (`unknown_language`), with the list."),
+        "400": _response("UnknownLanguage"),
     }
     if key:
-        responses["404"] = _json("Error", "No published object with that key (`not_found`).")
-    return {"get": {"summary": summary, "parameters": parameters, "responses": responses}}
+        responses["404"] = _response("NotFound")
+    return {
+        "get": {"summary": summary, "parameters": parameters, "responses": responses},
+        "options": _options(key),
+    }
 
 
 def description() -> dict:
@@ -268,11 +330,25 @@ def description() -> dict:
             "version": "1.0.0",
             "description": "Read-only access to the published roles, qualities, scenarios and "
             "workplaces, in one language per request. Any origin may read it (CORS); responses "
-            "carry ETag and Last-Modified for conditional GET.",
+            "carry ETag and Last-Modified for conditional GET. Every address answers GET, HEAD "
+            "and OPTIONS; any other method gets a 405 (`MethodNotAllowed`, with Allow), and any "
+            "other address under /api/ a 404 (`NotFound`), both JSON errors.",
         },
         "servers": [{"url": "/"}],
         "paths": {
             "/api/v1/": _operation("Collections and languages", "Index"),
+            "/api/v1/openapi.json": {
+                "get": {
+                    "summary": "This description (OpenAPI 3.1)",
+                    "responses": {
+                        "200": {
+                            "description": "The OpenAPI description of the API.",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        }
+                    },
+                },
+                "options": _options(None),
+            },
             "/api/v1/roles/": _operation("All roles", "RoleList"),
             "/api/v1/roles/{key}/": _operation("One role", "Role", key="key"),
             "/api/v1/qualities/": _operation("All qualities", "QualityList"),
@@ -294,5 +370,6 @@ def description() -> dict:
                 }
             },
             "schemas": schemas(),
+            "responses": responses(),
         },
     }

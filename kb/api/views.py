@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import override
+from django.views.decorators.csrf import csrf_exempt
 
 from kb.api.openapi import description
 from kb.http.json import JsonError, cors, error
@@ -29,20 +30,41 @@ SEVERITY = [
 ]
 
 
-def endpoint(view):
-    """A read-only API view: `view(request, *args)` returns (data, last_modified). The wrapper adds
-    ETag and Last-Modified (with conditional GET, 304), CORS for any origin, and JSON errors."""
+ALLOW = "GET, HEAD, OPTIONS"
 
+
+def read_only(view):
+    """An API address: GET and HEAD reach `view`; OPTIONS answers what the address allows (204,
+    no content, so no Content-Type), as a CORS preflight needs; any other method gets the JSON 405
+    with Allow. The views are CSRF-exempt so that those methods reach this 405 rather than the
+    HTML CSRF page: the API changes nothing and reads no identity from cookies (no session, no
+    user), so a forged request can do nothing a plain GET could not."""
+
+    @csrf_exempt
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method == "OPTIONS":
             response = HttpResponse(status=204)
+            del response["Content-Type"]
+            response["Allow"] = ALLOW
             cors(response)
             return response
         if request.method not in ("GET", "HEAD"):
             response = error(405, "method_not_allowed", "The API is read-only: use GET.")
-            response["Allow"] = "GET, HEAD, OPTIONS"
+            response["Allow"] = ALLOW
             return response
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def endpoint(view):
+    """A read-only API view: `view(request, *args)` returns (data, last_modified). The wrapper adds
+    ETag and Last-Modified (with conditional GET, 304), CORS for any origin, and JSON errors."""
+
+    @read_only
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
         try:
             language, negotiated = choose_language(request)
             with override(language):
@@ -335,13 +357,14 @@ def index(request):
     return data, None
 
 
+@read_only
 def openapi(request):
-    if request.method not in ("GET", "HEAD"):
-        return error(405, "method_not_allowed", "The API is read-only: use GET.")
     response = JsonResponse(description(), json_dumps_params=JSON)
     cors(response)
     return response
 
 
-def unknown(request, rest=""):
+@csrf_exempt
+def unknown(request):
+    """Any other address under /api/, with any method: the JSON 404."""
     return error(404, "not_found", "No such address in the API; see the OpenAPI description.")

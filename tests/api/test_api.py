@@ -1,6 +1,9 @@
 """The read-only JSON API: every response is validated against the OpenAPI 3.1 description."""
 
+from pathlib import Path
+
 import pytest
+from django.test import Client
 from django.urls import resolve
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
@@ -36,8 +39,10 @@ def conforms(url: str, response) -> None:
     if status == "304":
         assert response.content == b""
         return
-    pointer = f"/paths/{template.replace('/', '~1')}/get/responses/{status}/content"
-    schema = {"$ref": f"urn:kb-api#{pointer}/application~1json/schema"}
+    # The answer described in place, or shared by all (#/components/responses/...).
+    answer = f"#/paths/{template.replace('/', '~1')}/get/responses/{status}"
+    answer = documented[status].get("$ref", answer)
+    schema = {"$ref": f"urn:kb-api{answer}/content/application~1json/schema"}
     assert response["Content-Type"] == "application/json"
     Draft202012Validator(schema, registry=REGISTRY).validate(response.json())
 
@@ -150,16 +155,74 @@ def test_conditional_get_answers_304(client, seeded):
     assert changed.status_code == 200 and changed["ETag"] != etag
 
 
-def test_any_origin_may_read_and_nothing_may_write(client, seeded):
+def test_any_origin_may_read(client, seeded):
     response = get(client, "/api/v1/roles/", HTTP_ORIGIN="https://ats.example.com")
     assert response["Access-Control-Allow-Origin"] == "*"
     assert "ETag" in response["Access-Control-Expose-Headers"]
-    preflight = client.options("/api/v1/roles/", HTTP_ORIGIN="https://ats.example.com")
-    assert preflight.status_code == 204
+
+
+ADDRESSES = [*(path.format(key="agent", slug="patience") for path in PATHS.values())]
+ADDRESSES += ["/api/v1/openapi.json", "/api/v1/qualities/nothing/"]
+
+
+@pytest.mark.parametrize("url", ADDRESSES)
+def test_options_says_what_is_allowed_without_content(client, seeded, url):
+    preflight = client.options(url, HTTP_ORIGIN="https://ats.example.com")
+    assert preflight.status_code == 204 and preflight.content == b""
+    assert preflight["Allow"] == "GET, HEAD, OPTIONS"
     assert "GET" in preflight["Access-Control-Allow-Methods"]
-    for method in ("post", "put", "delete", "patch"):
-        refused = getattr(client, method)("/api/v1/roles/agent/")
-        assert refused.status_code == 405 and refused.json()["error"] == "method_not_allowed"
+    assert preflight["Access-Control-Allow-Origin"] == "*"
+    # No content, so no type (it was text/html).
+    assert not preflight.has_header("Content-Type")
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "QUERY", "TRACE"])
+def test_writing_gets_the_json_405_with_allow_not_the_csrf_page(seeded, method):
+    # As browsers and other programs send them: without a CSRF token (the test client's default
+    # skips the CSRF check, which hid the HTML 403 page these got before).
+    client = Client(enforce_csrf_checks=True)
+    for url in ADDRESSES:
+        refused = client.generic(method, url, b"{}", content_type="application/json")
+        assert refused.status_code == 405, (method, url)
+        assert refused["Content-Type"] == "application/json"
+        assert refused.json()["error"] == "method_not_allowed"
+        assert refused["Allow"] == "GET, HEAD, OPTIONS"
+        assert refused["Access-Control-Allow-Origin"] == "*"
+
+
+def test_only_read_only_views_are_csrf_exempt():
+    """Every view under /api/ is CSRF-exempt, so each must refuse to change anything: none of
+    them reads the session or the user (the API has no login), and each answers only GET, HEAD
+    and OPTIONS (the test above)."""
+    from kb.api import urls
+
+    for pattern in urls.urlpatterns:
+        assert getattr(pattern.callback, "csrf_exempt", False), pattern
+    source = Path(urls.__file__).with_name("views.py").read_text()
+    assert "request.user" not in source and "request.session" not in source
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/",
+        "/api/v2/roles/",
+        "/api/v1/nothing/here",
+        "/api/v1/roles/a%0Ab/",  # a newline, which neither the slug nor `.` matches
+        "/api/v1/roles/agent/%0A",  # which `$` would match before
+        "/api/v1/roles/agent/extra/",
+        "/api/v1/roles//",
+        "/api/v1/qualities/%C3%A6/",
+    ],
+)
+def test_any_other_address_under_api_is_the_json_404(seeded, url):
+    client = Client(enforce_csrf_checks=True)
+    for method in ("GET", "HEAD", "OPTIONS", "POST", "DELETE"):
+        response = client.generic(method, url)
+        assert response.status_code == 404, (method, url)
+        assert response["Content-Type"] == "application/json"
+        if method != "HEAD":
+            assert response.json()["error"] == "not_found"
 
 
 def test_answers_are_kept_in_the_page_cache_per_language(client, seeded):
