@@ -8,7 +8,8 @@ from kb.pagecache import store
 
 class PageCacheMiddleware:
     """Answer anonymous readers from the page cache, and keep the pages it does not have yet. A hit
-    is answered before sessions, languages and views run; X-Cache says hit or miss."""
+    is answered before sessions, languages and views run; X-Cache says hit or miss. Kept pages are
+    answered compressed when the reader accepts it (Brotli, else gzip: encodings.py)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -27,7 +28,7 @@ class PageCacheMiddleware:
             response["X-Cache"] = "hit"
             return response
         response = self.get_response(request)
-        if request.method == "GET" and store.storable(response):
-            store.put(request, key, response)
+        if request.method == "GET" and store.storable(request, response):
+            response = store.put(request, key, response)  # in the encoding the reader accepts
             response["X-Cache"] = "miss"
         return response

@@ -14,10 +14,11 @@ from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, transaction
 from django.http import BadHeaderError, HttpResponse
-from django.utils.cache import set_response_etag
+from django.utils.cache import patch_vary_headers, set_response_etag
 from django.utils.translation import get_language, get_language_from_path
 
 from kb import outages
+from kb.pagecache import encodings
 from kb.pagecache.models import ContentVersion
 from roles.languages import request_language
 
@@ -231,7 +232,13 @@ def keep_part(request, name: str, *parts, value):
     return value
 
 
-def storable(response) -> bool:
+def storable(request, response) -> bool:
+    """Whether the response may be kept for every anonymous reader of its address: a 200 that sets
+    no cookie, holds no CSRF token (Django marks a request whose token a page used) and is not
+    private. Only such pages are kept, and only kept pages are compressed (encodings.py: a secret
+    in a compressed page could be guessed from its length, BREACH)."""
+    if "CSRF_COOKIE_NEEDS_UPDATE" in request.META:
+        return False
     cache_control = response.get("Cache-Control", "")
     # Kept pages are found by address and, for language-neutral addresses, the reader's language
     # (key_for): a response that depends on any other request header is not kept. Cookie: readers
@@ -258,33 +265,46 @@ def get(request, key: str) -> HttpResponse | None:
     else:
         version, kept = _database_version(), shared("get", key)
     request.content_version = version
-    return None if kept is None else _response(kept, version)
+    return None if kept is None else _response(kept, version, encodings.accepted(request))
 
 
-def _response(kept, version: int) -> HttpResponse | None:
-    """The response put() kept as `kept`, if it is one and was kept for `version`. Anything else
-    under a page's key (another program's value, a layout of an older release) is a miss, and the
-    page rendered then takes its place."""
+def _response(kept, version: int, accepted: tuple[str, ...]) -> HttpResponse | None:
+    """The response put() kept as `kept`, if it is one and was kept for `version`, in the first
+    of the `accepted` encodings it was kept in (else as it was rendered). Anything else under a
+    page's key (another program's value, a layout of an older release) is a miss, and the page
+    rendered then takes its place."""
     if type(kept) is not tuple:
         return None
     try:
-        kept_version, status, headers, content = kept
+        kept_version, status, headers, content, encoded = kept
         if kept_version != version or not isinstance(content, bytes | bytearray):
             return None
-        if not isinstance(headers, list | tuple):
+        if not isinstance(headers, list | tuple) or type(encoded) is not tuple:
             return None
-        response = HttpResponse(content, status=status)
+        variant = encodings.choose(encoded, accepted)
+        response = HttpResponse(content if variant is None else variant[2], status=status)
         for name, value in headers:
             response[name] = value
+        if variant is not None:
+            encodings.label(response, variant)
     except (TypeError, ValueError, BadHeaderError):
         return None
     return response
 
 
-def put(request, key: str, response) -> None:
-    """Keep the response under `key`, with the content version read before it was rendered."""
+def put(request, key: str, response):
+    """Keep the response under `key`, with the content version read before it was rendered, and
+    its compressed bodies (encodings.py); returns it in the encoding the request accepts."""
     if not response.has_header("ETag"):
         set_response_etag(response)  # once, rather than on every hit
+    encoded = encodings.compress(response)
+    if encoded:
+        patch_vary_headers(response, ("Accept-Encoding",))
     headers = [(name, value) for name, value in response.items() if name != "X-Cache"]
-    kept = (request_version(request), response.status_code, headers, response.content)
+    kept = (request_version(request), response.status_code, headers, response.content, encoded)
     shared("set", key, kept, settings.PAGE_CACHE_SECONDS)
+    variant = encodings.choose(encoded, encodings.accepted(request))
+    if variant is not None:
+        response.content = variant[2]
+        encodings.label(response, variant)
+    return response
