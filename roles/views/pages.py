@@ -5,7 +5,7 @@ import functools
 from collections import defaultdict
 from urllib.parse import urlencode
 
-from django.db.models import prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 from kb.pagecache import store
 from roles.addresses import reverse_permalink
 from roles.collation import alphabetical
-from roles.models import Quality, Role, RoleVersion, Scenario, Source, Workplace
+from roles.models import Quality, Role, RoleVersion, Scenario, Source, Workplace, role_page
 from roles.models.querysets import may_preview
 from roles.occupation_codes import role_codes
 from roles.sharing import embeds, og_image, posting_kit
@@ -85,8 +85,11 @@ def role_detail(request, key):
             f"{url}?{urlencode({posting_kit.PARAMETER: request.GET[posting_kit.PARAMETER]})}"
         )
     language = get_language()
-    role = get_object_or_404(Role.objects.visible_to(request.user).for_page(language), key=key)
-    parts = KeptParts(request, role, language)
+    staff = may_preview(request.user, Role)
+    role = role_page.role(key, language, published_only=not staff)
+    if role is None:
+        raise Http404
+    parts = KeptParts(request, role, language, staff)
     context = {
         "role": role,
         "sections": parts.sections,
@@ -103,34 +106,16 @@ class KeptParts:
     """A role page's parts that are kept per content version, language and host: its sections
     (with its JSON-LD). What they show is read only to render one."""
 
-    def __init__(self, request, role: Role, language: str):
-        self.request, self.role, self.language = request, role, language
-        self.staff = may_preview(request.user, Role)
-        self._with_content: dict[str, Role] = {}
-
-    @functools.cached_property
-    def version(self) -> RoleVersion | None:
-        """The role's current published version: the JobPosting describes it."""
-        return RoleVersion.objects.current_of(self.role.key)
-
-    def with_content(self, code: str) -> Role:
-        """The role with what its page shows in the language `code`."""
-        if code not in self._with_content:
-            shown = (
-                self.role
-                if code == self.language
-                else Role.objects.for_page(code).get(pk=self.role.pk)
-            )
-            prefetch_related_objects([shown], *Role.objects.content(code))
-            self._with_content[code] = shown
-        return self._with_content[code]
+    def __init__(self, request, role: role_page.PageRole, language: str, staff: bool):
+        self.request, self.role, self.language, self.staff = request, role, language, staff
 
     @functools.cached_property
     def sections(self) -> dict:
         kept = store.read_part(self.request, "role", self.role.pk, self.staff)
         if kept is None:
-            role = self.with_content(self.language)
-            rendered = role_sections(self.request, role, self.version, self.language)
+            role = role_page.content(self.role, self.language)
+            version = RoleVersion.objects.current_of(self.role.key)
+            rendered = role_sections(self.request, role, version, self.language)
             kept = store.keep_part(self.request, "role", self.role.pk, self.staff, value=rendered)
         return kept
 
