@@ -174,6 +174,8 @@ MIDDLEWARE = [
     # with the headers of the middleware below (CSP, Permissions-Policy, X-Frame-Options) and
     # their ETag, so a hit computes none of them again.
     "kb.pagecache.middleware.PageCacheMiddleware",
+    # Cache-Control: what shared caches may keep (public pages), kept with the pages above.
+    "kb.http.middleware.CacheControlMiddleware",
     "csp.middleware.CSPMiddleware",
     "kb.http.middleware.SecurityHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -263,6 +265,12 @@ CACHES = {
 # (kb/pagecache/). Any committed change to the content makes every kept page stale at once.
 PAGE_CACHE = envbool("PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 60 * 60)
+# Public pages (anonymous readers, answers of 200) may be kept by shared caches (a CDN, nginx's
+# proxy_cache: docs/DEPLOY.md) for EDGE_CACHE_SECONDS (0: not at all), then served stale while one
+# request fetches them again, or while the site cannot answer (kb.http.middleware).
+EDGE_CACHE_SECONDS = envint("EDGE_CACHE_SECONDS", 60)
+EDGE_STALE_WHILE_REVALIDATE_SECONDS = envint("EDGE_STALE_WHILE_REVALIDATE_SECONDS", 30)
+EDGE_STALE_IF_ERROR_SECONDS = envint("EDGE_STALE_IF_ERROR_SECONDS", 24 * 60 * 60)
 # A reader who meets a database outage is told to come back after this many seconds.
 RETRY_AFTER_SECONDS = envint("RETRY_AFTER_SECONDS", 30)
 

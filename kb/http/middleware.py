@@ -1,11 +1,12 @@
 """Site-wide middleware: the health check before the Host check, malformed admin input, the
-headers Django does not set, and the locale middleware without redirects to a 404."""
+headers Django does not set, what shared caches may keep (Cache-Control), and the locale
+middleware without redirects to a 404."""
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.middleware import locale
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language, get_language_from_path
 
 from kb.http.views import healthz
@@ -58,6 +59,62 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class CacheControlMiddleware:
+    """Cache-Control on every answer that has none of its own: public pages for shared caches (a
+    CDN, nginx's proxy_cache: docs/DEPLOY.md) for EDGE_CACHE_SECONDS, then served stale while one
+    request fetches them again (EDGE_STALE_WHILE_REVALIDATE_SECONDS) or while the site is down
+    (EDGE_STALE_IF_ERROR_SECONDS); browsers ask again every time (max-age=0, answered by a 304).
+    Everything else is private (below: `shared`). It runs inside the page cache, so kept pages
+    carry the header and a hit computes nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        decided = response.get("Cache-Control", "")
+        if "private" in decided or "no-store" in decided or "no-cache" in decided:
+            return response  # the view's (a draft's preview, the health check, the admin)
+        if request.method not in ("GET", "HEAD") or response.status_code >= 400:
+            response["Cache-Control"] = "no-store"  # forms' answers, errors
+        elif not shared(request, response):
+            # An editor's page, a redirect to the reader's language, a page with a cookie.
+            patch_cache_control(response, private=True, no_cache=True)
+        elif settings.EDGE_CACHE_SECONDS <= 0:
+            patch_cache_control(response, no_cache=True)
+        else:
+            patch_cache_control(
+                response,
+                public=True,
+                # The view's own max-age stays (an image's hour); else browsers ask every time.
+                **({} if "max-age" in decided else {"max_age": 0}),
+                s_maxage=settings.EDGE_CACHE_SECONDS,
+                stale_while_revalidate=settings.EDGE_STALE_WHILE_REVALIDATE_SECONDS,
+                stale_if_error=settings.EDGE_STALE_IF_ERROR_SECONDS,
+            )
+        return response
+
+
+# What a page that any reader may get from a shared cache may vary on: the cache keeps one copy per
+# value of these request headers (nginx does; other caches may keep none).
+SHAREABLE_VARY = {"cookie", "accept-language", "accept-encoding"}
+
+
+def shared(request, response) -> bool:
+    """Whether any reader may get this answer from a shared cache: a 200 to a reader without a
+    session, that sets no cookie, holds no CSRF token, and is no page of the admin's."""
+    varies = {name.strip().lower() for name in response.get("Vary", "").split(",") if name.strip()}
+    return (
+        response.status_code == 200
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+        and "CSRF_COOKIE_NEEDS_UPDATE" not in request.META  # a page with a form's token
+        and not response.cookies
+        and not varies - SHAREABLE_VARY
+        and not request.path.startswith(f"/{settings.ADMIN_PATH}")
+    )
 
 
 class LocaleMiddleware(locale.LocaleMiddleware):
