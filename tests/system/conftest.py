@@ -187,6 +187,7 @@ class Reply:
     status: int
     headers: dict[str, str]
     body: str
+    raw: bytes = b""  # the body's bytes as sent (compressed, if it was)
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
@@ -216,10 +217,12 @@ class Browser:
         request = Request(url, data=body, headers=headers or {})
         try:
             with self.opener.open(request, timeout=timeout) as response:
-                return Reply(response.status, _lower(response.headers), _text(response.read()))
+                raw = response.read()
+                return Reply(response.status, _lower(response.headers), _text(raw), raw)
         except HTTPError as error:  # 3xx, 4xx and 5xx: an answer all the same
             with error:
-                return Reply(error.code, _lower(error.headers), _text(error.read()))
+                raw = error.read()
+                return Reply(error.code, _lower(error.headers), _text(raw), raw)
 
     get = request
 
@@ -566,6 +569,11 @@ def redis_server():
             server.stop()
 
 
+# The deployment's own nginx files (docs/DEPLOY.md): the shared cache, with its folder replaced by
+# the test's, and the proxy with its cache, included as they are.
+DEPLOY_NGINX = ROOT / "deploy" / "nginx"
+CACHE_FOLDER = "/var/cache/nginx/kb"
+
 NGINX_CONF = """\
 daemon off;
 {user}
@@ -580,16 +588,14 @@ http {{
     fastcgi_temp_path {folder}/fastcgi;
     uwsgi_temp_path {folder}/uwsgi;
     scgi_temp_path {folder}/scgi;
+    include {folder}/kb-cache.conf;
     upstream kb {{
 {servers}
     }}
     server {{
         listen 127.0.0.1:{port};
         location / {{
-            proxy_pass http://kb;
-            # The address the reader used (with its port): the app's links and cache keys use it.
-            proxy_set_header Host $http_host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            include {proxy};
         }}
     }}
 }}
@@ -598,7 +604,8 @@ http {{
 
 @pytest.fixture
 def start_nginx():
-    """start_nginx([port, ...]): nginx on a port of its own, round robin over the ports."""
+    """start_nginx([port, ...]): nginx on a port of its own, round robin over the ports, through
+    the shared cache of deploy/nginx/ (as docs/DEPLOY.md sets it up)."""
     need("nginx")
     started: list[Process] = []
     with temporary_folder("nginx") as folder:
@@ -606,12 +613,17 @@ def start_nginx():
         def start(upstream_ports: list[int]) -> Process:
             port = free_port()
             servers = "\n".join(f"        server 127.0.0.1:{p};" for p in upstream_ports)
+            cache = (DEPLOY_NGINX / "kb-cache.conf").read_text()
+            assert CACHE_FOLDER in cache, "deploy/nginx/kb-cache.conf names no cache folder"
+            cache = cache.replace(CACHE_FOLDER, str(folder / "cache"))
+            (folder / "kb-cache.conf").write_text(cache)
             conf = folder / "nginx.conf"
             conf.write_text(
                 NGINX_CONF.format(
                     folder=folder,
                     port=port,
                     servers=servers,
+                    proxy=DEPLOY_NGINX / "kb-proxy.conf",
                     # As root, nginx's workers would run as nobody, who cannot enter the folder.
                     user="user root;" if AS_ROOT else "",
                 )  # fmt: skip
