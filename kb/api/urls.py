@@ -19,7 +19,6 @@ urlpatterns = [
     path("v1/workplaces/<slug:slug>/", views.workplace_detail, name="workplace"),
     # Any other address under /api/ is the API's JSON 404, not the site's HTML page, whatever the
     # method and whatever its characters: `[\s\S]`, as `.` stops at a newline (/api/v1/roles/a%0Ab/,
-    # which the slug converter refuses too), and `\Z`, as `$` also matches before a final newline.
-    # (Django cannot reverse an inline `(?s)`.)
-    re_path(r"^[\s\S]*\Z", views.unknown, name="unknown"),
+    # which the slug converter refuses too, its pattern ending in \Z). (Django reverses no `(?s)`.)
+    re_path(r"^(?P<rest>[\s\S]*)$", views.unknown, name="unknown"),
 ]

@@ -365,6 +365,6 @@ def openapi(request):
 
 
 @csrf_exempt
-def unknown(request):
+def unknown(request, rest=""):
     """Any other address under /api/, with any method: the JSON 404."""
     return error(404, "not_found", "No such address in the API; see the OpenAPI description.")

@@ -22,7 +22,10 @@ from roles.texts import text
 from roles.versions import pinned
 
 CARD_WIDTH, CARD_HEIGHT = 420, 520  # the iframe's size unless the consumer asks for less
-MIN_SIZE = 200
+# The smallest frame the card fits (tests/browser/test_embed_card.py): a consumer's maxwidth or
+# maxheight below it gets oEmbed's 404, as the provider has no answer within it.
+MIN_WIDTH, MIN_HEIGHT = 280, 200
+FORMATS = ("json", "xml")
 # What the card shows of a role, so that it fits that size at any width from 280 pixels (the whole
 # role is a link away).
 CARD_DUTIES, CARD_QUALITIES = 3, 4
@@ -36,7 +39,19 @@ def qr_svg(url: str, title: str) -> str:
 
 
 class OEmbedError(JsonError):
-    """An oEmbed request the site cannot answer (a bad address, size or format)."""
+    """An oEmbed request the site cannot answer (a bad address, size or format). oEmbed 1.0
+    (oembed.com, 2.3.5) names the statuses: 404 when the provider has no answer for the URL (none
+    of its role pages, or none within maxwidth × maxheight, which the answer must respect), 501
+    for a format it does not implement; a request it cannot read at all is a 400."""
+
+
+def response_format(value: str | None) -> str:
+    """The answer's format: JSON unless the consumer asks for XML; any other is a 501."""
+    if value in (None, ""):
+        return "json"
+    if value not in FORMATS:
+        raise OEmbedError(501, "format_not_implemented", "format must be json or xml.")
+    return value
 
 
 def embed_path(key: str, language: str, number: int | None = None) -> str:
@@ -91,16 +106,21 @@ def version_embed(version: RoleVersion, language: str) -> Embed:
     return Embed(title, embed_path(version.role_key, language, version.number))
 
 
-def _size(value: str | None, default: int, name: str) -> int:
+def _size(value: str | None, default: int, smallest: int, name: str) -> int:
+    """The card's size along one side: the suggested one, or less if the consumer's maximum is
+    less (never more: the answer must not exceed it)."""
     if value in (None, ""):
         return default
-    try:
-        size = int(value)
-    except ValueError:
-        raise OEmbedError(400, "bad_size", f"{name} must be a whole number of pixels.") from None
-    if size < MIN_SIZE:
-        raise OEmbedError(400, "bad_size", f"{name} must be at least {MIN_SIZE} pixels.")
-    return min(size, default)
+    # ASCII digits only (int() would also take "+1", " 1", "1_0" and other scripts' digits).
+    if not (value.isascii() and value.isdigit()):
+        raise OEmbedError(400, "bad_size", f"{name} must be a whole number of pixels.")
+    if len(value) > 6 or int(value) >= default:
+        return default
+    if int(value) < smallest:
+        raise OEmbedError(
+            404, "too_small", f"The card needs a {name} of at least {smallest} pixels."
+        )
+    return int(value)
 
 
 ROLE_PAGES = ("roles:role-detail", "role-permalink")
@@ -143,8 +163,8 @@ def oembed(
 ) -> tuple[dict, bool, str]:
     """The oEmbed answer (type "rich") for a role page's or a version's URL, whether it is a
     draft's (for no shared cache), and its language: the URL's own, else `language`."""
-    width = _size(maxwidth, CARD_WIDTH, "maxwidth")
-    height = _size(maxheight, CARD_HEIGHT, "maxheight")
+    width = _size(maxwidth, CARD_WIDTH, MIN_WIDTH, "maxwidth")
+    height = _size(maxheight, CARD_HEIGHT, MIN_HEIGHT, "maxheight")
     embed, language = embed_for(request, url, language)
     with override(language):
         data = {
@@ -162,12 +182,15 @@ def oembed(
 
 
 def discovery(request) -> dict:
-    """The oEmbed addresses of the page `request` asks for, for its discovery links."""
+    """The oEmbed addresses of the page `request` asks for, for its discovery links: absolute, as
+    consumers fetch them from wherever they read the page (oEmbed 1.0, 4. Discovery)."""
     address = request.build_absolute_uri(request.path)
     endpoint = page_url("oembed")
     return {
-        f"oembed_{fmt}": f"{endpoint}?{urlencode({'url': address, 'format': fmt})}"
-        for fmt in ("json", "xml")
+        f"oembed_{fmt}": request.build_absolute_uri(
+            f"{endpoint}?{urlencode({'url': address, 'format': fmt})}"
+        )
+        for fmt in FORMATS
     }
 
 

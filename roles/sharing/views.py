@@ -131,12 +131,11 @@ def embed_preview(request, key, number=None):
 
 @require_safe
 def oembed(request):
-    """oEmbed for role pages: JSON (the default) or XML."""
-    fmt = request.GET.get("format", "json")
+    """oEmbed 1.0 for role pages: JSON (the default) or XML; errors as JSON, with the spec's
+    statuses (embeds.OEmbedError)."""
     try:
+        fmt = embeds.response_format(request.GET.get("format"))
         language, _negotiated = choose_language(request)
-        if fmt not in ("json", "xml"):
-            raise embeds.OEmbedError(400, "bad_format", "format must be json or xml.")
         data, draft, _language = embeds.oembed(
             request,
             request.GET.get("url", ""),

@@ -96,14 +96,22 @@ def test_every_card_fits_its_suggested_frame_at_every_width(page, seeded, consol
     assert console_errors == []
 
 
-def test_in_a_lower_frame_the_link_to_the_whole_role_stays_in_view(page, seeded, console_errors):
-    # oEmbed's maxheight may ask for less than the suggested height: the card is cut above the link.
-    frame = framed_card(page, embeds.preview_path("manager", "el", 1))
-    resize(page, frame, 280, 300)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_in_a_lower_frame_the_link_to_the_whole_role_stays_in_view(
+    page, seeded, console_errors, language
+):
+    # oEmbed's maxwidth and maxheight may ask for less than the suggested size: the card is cut
+    # above the link, down to the smallest frame oEmbed answers for (less is a 404).
+    for path in previews(language):
+        frame = framed_card(page, path)
+        for height in (300, embeds.MIN_HEIGHT):
+            resize(page, frame, embeds.MIN_WIDTH, height)
 
-    seen = frame.evaluate(MEASURE)
+            seen = frame.evaluate(MEASURE)
 
-    assert seen["scrollHeight"] <= seen["height"]
-    assert seen["card"] <= seen["height"]
-    assert seen["link"][2] <= seen["height"]
+            where = f"{path} at {embeds.MIN_WIDTH}×{height} px: {seen}"
+            assert seen["scrollHeight"] <= seen["height"], where
+            assert seen["scrollWidth"] <= seen["width"], where
+            assert seen["card"] <= seen["height"], where
+            assert seen["link"][2] <= seen["height"], where
     assert page.errors == [] and console_errors == []
