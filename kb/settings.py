@@ -210,6 +210,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The parts of pages rendered on every request the page cache does not answer (the
+        # role page's sections, a scenario): roles/jinja2.py.
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "roles.jinja2.environment", "keep_trailing_newline": True},
+    },
 ]
 
 WSGI_APPLICATION = "kb.wsgi.application"

@@ -8,8 +8,7 @@ modeltranslation, a new QuerySet class each time), compiling it, and making a mo
 each row. On the role page that was about 1 ms a query, some forty times what the database took
 to answer it (docs/BENCHMARKS.md, "Rendering (issue 18)").
 
-Only for reads whose columns need no conversion from the database's values (texts, integers,
-booleans as truthy values): the rows come as the database driver returns them.
+The rows come as the ORM's values() would return them, with its conversions of their values.
 """
 
 from collections.abc import Callable
@@ -35,7 +34,7 @@ class Compiled:
         self._sql: dict[tuple, tuple[str, list, int, list]] = {}
         _all.append(self)
 
-    def _compiled(self, using: str, language: str, variant) -> tuple[str, list, int, list]:
+    def _compiled(self, using: str, language: str, variant) -> tuple:
         key = (using, language, variant)
         if key not in self._sql:
             queryset = self.build(self.placeholder, language, variant)
@@ -45,19 +44,31 @@ class Compiled:
             if len(at) != 1:
                 raise ValueError(f"the argument appears {len(at)} times in {sql!r}")
             # The columns by the names values_list() was given (modeltranslation's QuerySet may
-            # select them in another order, each under its name).
+            # select them in another order, each under its name), and the conversions the ORM
+            # makes of their values (SQLite's dates and JSON are text).
             names = [alias or column.target.attname for column, _sql, alias in compiler.select]
-            self._sql[key] = (sql, list(params), at[0], names)
+            converters = compiler.get_converters(
+                [column for column, _sql, _alias in compiler.select]
+            )
+            self._sql[key] = (sql, list(params), at[0], names, list(converters.items()))
         return self._sql[key]
 
     def rows(self, argument, language: str, variant=None, *, using: str = "default"):
         """The rows of the query for `argument`, each a dict by the values_list() names."""
-        sql, params, at, names = self._compiled(using, language, variant)
+        sql, params, at, names, converters = self._compiled(using, language, variant)
         params = params.copy()
         params[at] = argument
-        with connections[using].cursor() as cursor:
+        connection = connections[using]
+        with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+            rows = cursor.fetchall()
+        if converters:
+            rows = [list(row) for row in rows]
+            for row in rows:
+                for index, (functions, column) in converters:
+                    for function in functions:
+                        row[index] = function(row[index], column, connection)
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     def forget(self):
         self._sql.clear()

@@ -58,7 +58,11 @@ class RoleVersionQuerySet(TrackedQuerySet):
 
     def current_of(self, key: str):
         """The role's newest version not withdrawn, or None (one query)."""
-        return self.of(key).in_force().order_by("-number").first()
+        return self.newest_first(key).first()
+
+    def newest_first(self, key: str):
+        """The role's versions not withdrawn, the newest first."""
+        return self.of(key).in_force().order_by("-number")
 
     def delete(self):
         raise ValueError("Published versions are never deleted; withdraw them instead.")

@@ -17,6 +17,7 @@ from roles.models.content import (
     Source,
     Workplace,
 )
+from roles.models.versions import RoleVersion
 from roles.texts import columns, text
 
 ROLE_TEXTS = ("title", "summary", "body", "career")
@@ -186,6 +187,12 @@ def _sources(role_id, language, _variant):
     )
 
 
+def _version(key, _language, _variant):
+    return RoleVersion.objects.newest_first(key).values_list(
+        "pk", "role_key", "number", "published_at", "page_fingerprints"
+    )[:1]
+
+
 # Placeholders: no role has this key or id.
 _KEY, _ID = "\x00role-key\x00", -739_104_265
 
@@ -196,6 +203,20 @@ QUALITIES = Compiled(_qualities, placeholder=_ID)
 SCENARIOS = Compiled(_scenarios, placeholder=_ID)
 WORKPLACES = Compiled(_workplaces, placeholder=_ID)
 SOURCES = Compiled(_sources, placeholder=_ID)
+VERSION = Compiled(_version, placeholder=_KEY)
+
+
+class PageVersion(Row):
+    """The role's current published version, as its page names it."""
+
+    def get_absolute_url(self):
+        return RoleVersion.get_absolute_url(self)
+
+
+def current_version(key: str, language: str) -> PageVersion | None:
+    """RoleVersion.objects.current_of(key), as the role page reads it: one query."""
+    rows = VERSION.rows(key, language)
+    return PageVersion(**rows[0]) if rows else None
 
 
 def role(key: str, language: str, *, published_only: bool) -> PageRole | None:

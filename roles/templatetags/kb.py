@@ -3,6 +3,7 @@
 import json
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -60,3 +61,12 @@ def json_ld(data) -> str:
     encoded = json.dumps(data, ensure_ascii=False, indent=1)
     encoded = encoded.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(encoded))
+
+
+@register.simple_tag
+def show_scenario(scenario, in_list=False):
+    """A scenario: its situation, what to do and what to avoid (with `in_list`, its title and the
+    advice behind <details>). includes/scenario.html is a Jinja2 template (roles/jinja2.py), the
+    one the role page's sections include."""
+    context = {"scenario": scenario, "in_list": in_list}
+    return mark_safe(render_to_string("includes/scenario.html", context, using="jinja2"))

@@ -10,13 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_from_request, override
 from django.views.decorators.http import require_safe
 
 from kb.pagecache import store
 from roles.addresses import reverse_permalink
 from roles.collation import alphabetical
-from roles.models import Quality, Role, RoleVersion, Scenario, Source, Workplace, role_page
+from roles.models import Quality, Role, Scenario, Source, Workplace, role_page
 from roles.models.querysets import may_preview
 from roles.occupation_codes import role_codes
 from roles.sharing import embeds, og_image, posting_kit
@@ -114,7 +115,7 @@ class KeptParts:
         kept = store.read_part(self.request, "role", self.role.pk, self.staff)
         if kept is None:
             role = role_page.content(self.role, self.language)
-            version = RoleVersion.objects.current_of(self.role.key)
+            version = role_page.current_version(self.role.key, self.language)
             rendered = role_sections(self.request, role, version, self.language)
             kept = store.keep_part(self.request, "role", self.role.pk, self.staff, value=rendered)
         return kept
@@ -124,7 +125,7 @@ class KeptParts:
 TOP_QUALITIES = 3
 
 
-def role_sections(request, role, version: RoleVersion | None, language: str) -> dict:
+def role_sections(request, role, version, language: str) -> dict:
     """The role page's sections and JSON-LD (`role` with its content in `language` read onto
     it), and the line naming its current published version."""
     context = {
@@ -137,12 +138,12 @@ def role_sections(request, role, version: RoleVersion | None, language: str) -> 
         # Edited since: the page no longer shows, in its language, what the version showed.
         "edited_since": version is not None and not publishing.shows(role, version, language),
     }
-    return {
-        "head": render_to_string(
-            "roles/parts/role_head.html", {"occupation": occupation(role, request)}
-        ),
-        "body": render_to_string("roles/parts/role_sections.html", context),
-    }
+    head = render_to_string(
+        "roles/parts/role_head.html", {"occupation": occupation(role, request)}, using="jinja2"
+    )
+    body = render_to_string("roles/parts/role_sections.html", context, using="jinja2")
+    # Jinja2 escaped what it printed; role_detail.html prints the parts as they are.
+    return {"head": mark_safe(head), "body": mark_safe(body)}
 
 
 def _slug_page(request, model, slug, *, title: str, description: str):

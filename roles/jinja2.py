@@ -1,0 +1,33 @@
+"""The Jinja2 environment (settings.TEMPLATES, "jinja2") for the parts of pages rendered on every
+request that does not come from the page cache: the role page's sections and a scenario. Jinja2
+compiles a template to Python and renders it several times faster than Django's engine
+(docs/BENCHMARKS.md, "Rendering (issue 18)"); every page still extends the one base.html.
+
+The templates call the same helpers as Django's (the `kb` tags, page_url for addresses), so they
+print the same HTML. Interface texts are `_("…")`, formatted with `|format(name=…)`: Django's
+makemessages finds `_("…")` in them, and the catalogue holds one entry per text whichever engine
+prints it."""
+
+from django.template.defaultfilters import date, urlencode
+from django.utils.timezone import template_localtime
+from django.utils.translation import gettext
+from jinja2 import Environment
+
+from roles.addresses import page_url
+from roles.templatetags.kb import fallback_note, json_ld, text
+
+
+def url(viewname: str, **kwargs) -> str:
+    return page_url(viewname, **{name: str(value) for name, value in kwargs.items()})
+
+
+def environment(**options) -> Environment:
+    env = Environment(**options)
+    env.globals.update(_=gettext, text=text, fallback_note=fallback_note, url=url)
+    env.filters.update(json_ld=json_ld, urlencode=urlencode, date=local_date)
+    return env
+
+
+def local_date(value, format_name: str) -> str:
+    """As Django's `date` filter prints a datetime: in the current time zone."""
+    return date(template_localtime(value), format_name)
