@@ -84,17 +84,20 @@ class CacheControlMiddleware:
             patch_cache_control(response, private=True, no_cache=True)
         elif settings.EDGE_CACHE_SECONDS <= 0:
             patch_cache_control(response, no_cache=True)
-        else:
-            patch_cache_control(
-                response,
-                public=True,
-                # The view's own max-age stays (an image's hour); else browsers ask every time.
-                **({} if "max-age" in decided else {"max_age": 0}),
-                s_maxage=settings.EDGE_CACHE_SECONDS,
-                stale_while_revalidate=settings.EDGE_STALE_WHILE_REVALIDATE_SECONDS,
-                stale_if_error=settings.EDGE_STALE_IF_ERROR_SECONDS,
-            )
+        elif not decided:
+            response["Cache-Control"] = f"public, max-age=0, {edge_lifetimes()}"
+        else:  # the view's own max-age stays (an image's hour)
+            patch_cache_control(response, public=True)
+            response["Cache-Control"] += f", {edge_lifetimes()}"
         return response
+
+
+def edge_lifetimes() -> str:
+    return (
+        f"s-maxage={settings.EDGE_CACHE_SECONDS}, "
+        f"stale-while-revalidate={settings.EDGE_STALE_WHILE_REVALIDATE_SECONDS}, "
+        f"stale-if-error={settings.EDGE_STALE_IF_ERROR_SECONDS}"
+    )
 
 
 # What a page that any reader may get from a shared cache may vary on: the cache keeps one copy per
@@ -103,11 +106,12 @@ SHAREABLE_VARY = {"cookie", "accept-language", "accept-encoding"}
 
 
 def shared(request, response) -> bool:
-    """Whether any reader may get this answer from a shared cache: a 200 to a reader without a
-    session, that sets no cookie, holds no CSRF token, and is no page of the admin's."""
+    """Whether any reader may get this answer from a shared cache: a 200 (or a view's own 304 for
+    one) to a reader without a session, that sets no cookie, holds no CSRF token, and is no page of
+    the admin's."""
     varies = {name.strip().lower() for name in response.get("Vary", "").split(",") if name.strip()}
     return (
-        response.status_code == 200
+        response.status_code in (200, 304)
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "HTTP_AUTHORIZATION" not in request.META
         and "CSRF_COOKIE_NEEDS_UPDATE" not in request.META  # a page with a form's token

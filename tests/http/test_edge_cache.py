@@ -132,3 +132,10 @@ def test_a_page_with_a_csrf_token_is_private(client, settings):
     assert {"private", "no-cache"} <= directives(client.get("/form/"))
     client.cookies["csrftoken"] = "a" * 32  # a token already: no new cookie, still private
     assert {"private", "no-cache"} <= directives(client.get("/form/"))
+
+
+def test_the_apis_own_304_says_what_its_200_says(client, seeded, settings):
+    settings.PAGE_CACHE = False  # the API's view answers the conditional request itself
+    etag = client.get("/api/v1/roles/agent/?lang=da")["ETag"]
+    response = client.get("/api/v1/roles/agent/?lang=da", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304 and response["Cache-Control"] == PUBLIC
