@@ -91,9 +91,16 @@ def shared(method: str, *args, default=None, local: bool = True):
 
 @functools.cache
 def release() -> str:
-    """A fingerprint of the code, templates, translations, fonts and static files: pages kept by an
-    older release (before an upgrade) are never served by a newer one."""
+    """A fingerprint of the code, templates, translations, fonts and static files, and of the
+    settings kept pages' headers carry (Cache-Control): pages kept by an older release (before an
+    upgrade) or under other settings are never served by a newer one."""
     digest = hashlib.sha256()
+    edge = (
+        "EDGE_CACHE_SECONDS",
+        "EDGE_STALE_WHILE_REVALIDATE_SECONDS",
+        "EDGE_STALE_IF_ERROR_SECONDS",
+    )
+    digest.update(repr([getattr(settings, name) for name in edge]).encode())
     root = Path(settings.BASE_DIR)
     files = [
         *root.glob("kb/**/*.py"),

@@ -139,3 +139,16 @@ def test_the_apis_own_304_says_what_its_200_says(client, seeded, settings):
     etag = client.get("/api/v1/roles/agent/?lang=da")["ETag"]
     response = client.get("/api/v1/roles/agent/?lang=da", HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 304 and response["Cache-Control"] == PUBLIC
+
+
+def test_pages_kept_under_other_lifetimes_are_not_served(settings):
+    from kb.pagecache import store
+
+    store.release.cache_clear()
+    try:
+        before = store.release()
+        settings.EDGE_CACHE_SECONDS = 5  # as after a restart with another value
+        store.release.cache_clear()
+        assert store.release() != before  # another key for every page
+    finally:
+        store.release.cache_clear()
