@@ -13,10 +13,12 @@ from django.http import HttpResponse
 
 # Smaller bodies are sent as they are: a few bytes saved would not pay for the header's.
 MIN_BYTES = 200
-# Brotli's 10 rather than its slowest 11: 2 % larger, and a miss waits 8 ms rather than 20 ms
-# for a role page (docs/BENCHMARKS.md). gzip's 9 costs half a millisecond.
-BROTLI_QUALITY = 10
-GZIP_LEVEL = 9
+# Compressing is paid by the request that keeps the page (a new search, the first request after
+# an edit): Brotli's 6 and gzip's 6 take under a millisecond each for a role page, where Brotli's
+# 10 or 11 take 8-20 ms (and a search's page is often read once) for 6-8 % fewer bytes
+# (docs/BENCHMARKS.md). gzip's 9 saves nothing over its 6 on these pages.
+BROTLI_QUALITY = 6
+GZIP_LEVEL = 6
 # The codings kept, in the order they are preferred when the reader accepts several equally.
 CODINGS = ("br", "gzip")
 
