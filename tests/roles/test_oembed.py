@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 from xml.etree import ElementTree
 
 import pytest
+from django.test import Client
 from micawber import Provider, ProviderRegistry
 from micawber.exceptions import ProviderHTTPException
 
@@ -156,3 +157,13 @@ def test_errors_have_the_specs_statuses(client, seeded, params, status, code):
     assert response.status_code == status
     assert response["Content-Type"] == "application/json"
     assert response.json()["error"] == code
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_other_methods_are_not_allowed_rather_than_forbidden(seeded, method):
+    client = Client(enforce_csrf_checks=True)
+    response = getattr(client, method)(
+        "/oembed?url=http%3A%2F%2Ftestserver%2Fnb%2Froles%2Fagent%2F"
+    )
+    assert response.status_code == 405
+    assert set(response["Allow"].split(", ")) == {"GET", "HEAD"}
