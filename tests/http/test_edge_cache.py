@@ -3,6 +3,9 @@ then stale while revalidated or while the site is down; nothing with a session, 
 token, an error or a language chosen from the reader's headers (issue 18, part 3). The system test
 tests/system/test_scale_out.py runs the pages through nginx's cache."""
 
+import re
+from pathlib import Path
+
 import pytest
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -152,3 +155,16 @@ def test_pages_kept_under_other_lifetimes_are_not_served(settings):
         assert store.release() != before  # another key for every page
     finally:
         store.release.cache_clear()
+
+
+def test_nginxs_cache_goes_past_readers_with_a_session_as_the_docs_install_it():
+    from django.conf import settings
+
+    deploy = Path(settings.BASE_DIR) / "deploy" / "nginx"
+    proxy = (deploy / "kb-proxy.conf").read_text()
+    cookie = f"$cookie_{settings.SESSION_COOKIE_NAME}"
+    assert re.search(rf"^proxy_cache_bypass .*\{cookie}\b", proxy, re.M)
+    assert re.search(rf"^proxy_no_cache .*\{cookie}\b", proxy, re.M)
+    docs = (Path(settings.BASE_DIR) / "docs" / "DEPLOY.md").read_text()
+    assert "include /etc/nginx/snippets/kb-proxy.conf;" in docs
+    assert "deploy/nginx/kb-cache.conf /etc/nginx/conf.d/" in docs
