@@ -30,6 +30,9 @@ def warm_up() -> None:
             get_template(name, using=engine)  # compiled once, and kept by the engine
         except (TemplateDoesNotExist, TemplateSyntaxError, TemplateSyntaxErrorJinja2):
             logger.warning("warm-up: template %s not loaded", name, exc_info=True)
+    # A cache server that is away is no reason not to start (pages are kept in each process's
+    # memory meanwhile, and the outage logged once).
+    store.shared("get", store.VERSION_KEY, local=False)
 
 
 def templates() -> list[tuple[str, str]]:
