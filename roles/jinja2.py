@@ -9,6 +9,8 @@ makemessages finds `_("…")` in them, and the catalogue holds one entry per tex
 prints it."""
 
 from django.template.defaultfilters import date, urlencode
+from django.templatetags.static import static
+from django.utils.html import conditional_escape
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 from jinja2 import Environment
@@ -22,8 +24,10 @@ def url(viewname: str, **kwargs) -> str:
 
 
 def environment(**options) -> Environment:
-    env = Environment(**options)
-    env.globals.update(_=gettext, text=text, fallback_note=fallback_note, url=url)
+    # Printed values are escaped as Django escapes them (&#x27;, &quot;): a page prints a text
+    # alike whichever engine prints it, and SafeStrings (the text tag's) as they are.
+    env = Environment(finalize=conditional_escape, **options)
+    env.globals.update(_=gettext, text=text, fallback_note=fallback_note, url=url, static=static)
     env.filters.update(json_ld=json_ld, urlencode=urlencode, date=local_date)
     return env
 

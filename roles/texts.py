@@ -2,11 +2,15 @@
 that it did, its issue #796); a page must say when a part is shown in another language, and mark
 that part with its own `lang`."""
 
+import functools
 import re
 from dataclasses import dataclass
 
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
 from django.utils.translation import get_language
+from modeltranslation.thread_context import fallbacks_enabled
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 
@@ -23,11 +27,26 @@ class Text:
 def text(obj: models.Model, field: str, language: str | None = None) -> Text:
     """The text of `field` in `language` (the active one by default), along the fallback chain."""
     language = language or get_language()
-    for code in resolution_order(language):
-        value = getattr(obj, build_localized_fieldname(field, code), None)
+    for name, code in _chain(field, language, fallbacks_enabled()):
+        value = getattr(obj, name, None)
         if value:
             return Text(value, code, code != language)
     return Text("", language, False)
+
+
+@functools.lru_cache(maxsize=1024)
+def _chain(field: str, language: str, _fallbacks: bool) -> tuple[tuple[str, str], ...]:
+    """The columns text() reads, with their languages, in order: worked out once per field and
+    language (a page reads some fifty texts). modeltranslation's fallbacks(False) is a key."""
+    return tuple(
+        (build_localized_fieldname(field, code), code) for code in resolution_order(language)
+    )
+
+
+@receiver(setting_changed)
+def _forget(*, setting, **kwargs):
+    if setting in ("LANGUAGES", "LANGUAGE_CODE", "MODELTRANSLATION_FALLBACK_LANGUAGES"):
+        _chain.cache_clear()
 
 
 def columns(fields: tuple[str, ...], language: str, prefix: str = "") -> list[str]:

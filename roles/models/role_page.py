@@ -1,5 +1,5 @@
 """What a role page shows, read as plain rows: one query for the role, then one per list, each
-compiled once (roles.models.compiled). The rows read like the models they come from (`title_nb`,
+compiled once (roles.models.compiled). The rows read like the models they come from (`title_<code>`,
 `title` in the active language along the fallback chain, `duties.all()`, `get_absolute_url()`),
 so the page's templates, its JSON-LD and the "edited since" check (roles.versions.publishing
 .snapshot) read them as they read the models. Each list holds what Role.objects.content() holds,

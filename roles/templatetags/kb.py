@@ -70,3 +70,11 @@ def show_scenario(scenario, in_list=False):
     one the role page's sections include."""
     context = {"scenario": scenario, "in_list": in_list}
     return mark_safe(render_to_string("includes/scenario.html", context, using="jinja2"))
+
+
+@register.simple_tag(takes_context=True)
+def page_part(context, name):
+    """A part of base.html that every page prints (the head's links and link-preview tags, the
+    header, the footer), rendered by Jinja2 (templates/jinja2/, roles/jinja2.py) with the page's
+    context: base.html stays the one base every page extends."""
+    return mark_safe(render_to_string(name, context.flatten(), using="jinja2"))
