@@ -176,7 +176,7 @@ MIDDLEWARE = [
     "kb.pagecache.middleware.PageCacheMiddleware",
     # Cache-Control: what shared caches may keep (public pages), kept with the pages above.
     "kb.http.middleware.CacheControlMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "kb.http.csp.ContentSecurityPolicyMiddleware",  # django-csp's, the policy built once
     "kb.http.middleware.SecurityHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

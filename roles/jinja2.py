@@ -10,10 +10,10 @@ prints it."""
 
 from django.template.defaultfilters import date, urlencode
 from django.templatetags.static import static
-from django.utils.html import conditional_escape
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 from jinja2 import Environment
+from markupsafe import Markup, escape
 
 from roles.addresses import page_url
 from roles.templatetags.kb import fallback_note, json_ld, text
@@ -24,12 +24,25 @@ def url(viewname: str, **kwargs) -> str:
 
 
 def environment(**options) -> Environment:
-    # Printed values are escaped as Django escapes them (&#x27;, &quot;): a page prints a text
-    # alike whichever engine prints it, and SafeStrings (the text tag's) as they are.
-    env = Environment(finalize=conditional_escape, **options)
+    env = Environment(finalize=escape_as_django, **options)
     env.globals.update(_=gettext, text=text, fallback_note=fallback_note, url=url, static=static)
     env.filters.update(json_ld=json_ld, urlencode=urlencode, date=local_date)
     return env
+
+
+def escape_as_django(value):
+    """A printed value escaped as Django escapes it (&#x27; and &quot;, where MarkupSafe writes
+    &#39; and &#34;), so that a page prints a text alike whichever engine prints it; SafeStrings
+    (the text tag's) and Markup as they are. MarkupSafe's escaping is in C: this costs a third of
+    Django's conditional_escape()."""
+    if type(value) is str and "'" not in value and '"' not in value:
+        return value  # MarkupSafe's escaping is Django's then
+    if hasattr(value, "__html__"):
+        return value
+    escaped = str(escape(value))
+    if "&#3" in escaped:
+        escaped = escaped.replace("&#39;", "&#x27;").replace("&#34;", "&quot;")
+    return Markup(escaped)
 
 
 def local_date(value, format_name: str) -> str:

@@ -4,7 +4,7 @@ import json
 
 from django import template
 from django.template.loader import render_to_string
-from django.utils.html import format_html, format_html_join, linebreaks
+from django.utils.html import conditional_escape, format_html, format_html_join, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -39,7 +39,7 @@ def text(obj, field, paragraphs=False, steps=False, note=True):
     else:
         value = shown.value
     if not shown.fallback:
-        return format_html("{}", value)
+        return conditional_escape(value)
     element = "div" if paragraphs or steps else "span"
     marked = format_html(
         '<{0} lang="{1}" class="fallback">{2}</{0}>', element, shown.language, value
