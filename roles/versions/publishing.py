@@ -65,11 +65,25 @@ class _Collector:
         return {name: self.texts_of(obj, name) for name in names}
 
 
-def snapshot(role: Role, codes=None) -> tuple[dict, dict[str, str]]:
+class _Shown(_Collector):
+    """Turns objects into the digest of the text a page in `language` shows (the first along
+    its fallback chain; "" if none): what shown_in() makes of _Collector's maps."""
+
+    def __init__(self, language: str):
+        super().__init__(resolution_order(language))
+
+    def texts_of(self, obj, field: str) -> str:
+        for code in self.languages:
+            if value := getattr(obj, build_localized_fieldname(field, code), None):
+                return digest(value)
+        return ""
+
+
+def snapshot(role: Role, codes=None, *, collect=None) -> tuple[dict, dict[str, str]]:
     """The role as a reader sees it, and the texts that holds: `role` must come from
     `Role.objects.with_content()`, whose prefetches keep out what is not published. With
     `codes`, only those languages' texts (those a role page read for its language)."""
-    collect = _Collector(codes or languages())
+    collect = collect or _Collector(codes or languages())
     leads_to = role.leads_to if role.leads_to and role.leads_to.published else None
     content = {
         **collect.fields(role, ROLE_TEXTS),
@@ -168,9 +182,10 @@ def page_fingerprints(content: dict) -> dict[str, str]:
 
 def shows(role: Role, version: RoleVersion, language: str) -> bool:
     """Whether the role's page in `language` still shows what `version` showed in it. `role`
-    needs only that language's texts and its fallbacks' (as a role page reads them)."""
-    content, _texts = snapshot(role, resolution_order(language))
-    return version.page_fingerprints.get(language) == fingerprint(shown_in(content, language))
+    needs only that language's texts and its fallbacks' (as a role page reads them). The same
+    as fingerprint(shown_in(snapshot(role)[0], language)), digesting only the texts shown."""
+    content, _texts = snapshot(role, collect=_Shown(language))
+    return version.page_fingerprints.get(language) == fingerprint(content)
 
 
 def publish(role: Role, *, user=None) -> RoleVersion:

@@ -493,3 +493,21 @@ def test_a_version_has_one_address_and_its_number_in_the_title(client, seeded):
     title = re.search(r"<title>(.*?)</title>", page)[0]
     assert "Kundeserviceagent, version 1 – " in title
     assert '<meta property="og:title" content="Kundeserviceagent, version 1">' in page
+
+
+@pytest.mark.parametrize("code", ["nb", "el", "da"])
+def test_shows_digests_only_the_shown_texts_and_agrees_with_the_versions_fingerprints(seeded, code):
+    """shows() builds the page's fingerprint from the shown texts alone: the same as the
+    fingerprint of shown_in() over the whole snapshot, with or without a text missing."""
+    for role in Role.objects.with_content():
+        full, _texts = publishing.snapshot(role)
+        expected = publishing.fingerprint(publishing.shown_in(full, code))
+        shown, _texts = publishing.snapshot(role, collect=publishing._Shown(code))
+        assert publishing.fingerprint(shown) == expected
+    role = agent()
+    role.summary_el = role.summary_da = ""
+    role.save()
+    role = Role.objects.with_content().get(pk=role.pk)
+    full, _texts = publishing.snapshot(role)
+    shown, _texts = publishing.snapshot(role, collect=publishing._Shown(code))
+    assert publishing.fingerprint(shown) == publishing.fingerprint(publishing.shown_in(full, code))
