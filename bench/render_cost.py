@@ -27,8 +27,9 @@ HERE = Path(__file__).resolve()
 PATHS = ["/robots.txt", "/nb/roles/agent/", "/el/roles/manager/", "/da/", "/nb/scenarios/"]
 
 
-def inner(root: Path, database: str, path: str, count: int, timed: bool) -> None:
-    """In the app's process: serve `path` `count` times (after 5 to warm up)."""
+def inner(root: Path, database: str, path: str, count: int, timed: bool, without: str) -> None:
+    """In the app's process: serve `path` `count` times (after 5 to warm up), without the
+    middleware `without` if given."""
     sys.path.insert(0, str(root))
     os.environ.update(
         DJANGO_SETTINGS_MODULE="kb.settings",
@@ -41,7 +42,11 @@ def inner(root: Path, database: str, path: str, count: int, timed: bool) -> None
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.handlers.wsgi import WSGIHandler
+
+    if without:
+        settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if name != without]
 
     handler = WSGIHandler()
     environ = {
@@ -82,7 +87,7 @@ def inner(root: Path, database: str, path: str, count: int, timed: bool) -> None
     print(f"{statistics.median(times) * 1000:.3f}")
 
 
-def instructions(root: Path, database: str, path: str, count: int) -> int:
+def instructions(root: Path, database: str, path: str, count: int, without: str = "") -> int:
     command = [
         "valgrind",
         "--tool=cachegrind",
@@ -98,6 +103,8 @@ def instructions(root: Path, database: str, path: str, count: int) -> int:
         database,
         "--root",
         str(root),
+        "--without",
+        without,
     ]
     result = subprocess.run(command, capture_output=True, text=True, check=True)
     found = re.search(r"I\s+refs:\s+([\d,]+)", result.stderr)
@@ -112,10 +119,16 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--database", help=argparse.SUPPRESS)
     parser.add_argument("--timed", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--without", default="", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--middleware",
+        action="store_true",
+        help="for each page, what each middleware costs (the request without it, one at a time)",
+    )
     args = parser.parse_args()
     root = args.root.resolve()
     if args.inner:
-        inner(root, args.database, args.inner, args.count, args.timed)
+        inner(root, args.database, args.inner, args.count, args.timed, args.without)
         return
     python = str(root / ".venv" / "bin" / "python")
     with tempfile.TemporaryDirectory(prefix="kb-render-cost-") as folder:
@@ -134,6 +147,9 @@ def main() -> None:
             ["git", "-C", str(root), "log", "-1", "--format=%h"], capture_output=True, text=True
         ).stdout.strip()
         print(f"code {commit} ({root}); per request")
+        if args.middleware:
+            middleware_costs(root, database, args.paths)
+            return
         print("| page | instructions | CPU ms |")
         print("| --- | ---: | ---: |")
         for path in args.paths:
@@ -160,6 +176,43 @@ def main() -> None:
                 check=True,
             ).stdout.strip()
             print(f"| `{path}` | {per_request / 1e6:.2f} M | {timed} |", flush=True)
+
+
+def per_request(root: Path, database: str, path: str, without: str = "") -> float:
+    short, long = (20, 220) if path == "/robots.txt" else (5, 45)
+    return (
+        instructions(root, database, path, long, without)
+        - instructions(root, database, path, short, without)
+    ) / (long - short)
+
+
+def middleware_costs(root: Path, database: str, paths: list[str]) -> None:
+    """What each middleware costs a request: the request with the whole stack, less the request
+    without that one (the others still run)."""
+    listed = subprocess.run(
+        [
+            str(root / ".venv" / "bin" / "python"),
+            "-c",
+            "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'kb.settings'); "
+            "django.setup(); from django.conf import settings; print(*settings.MIDDLEWARE)",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    for path in paths:
+        whole = per_request(root, database, path)
+        print(f"\n`{path}`: {whole / 1e6:.2f} M instructions with every middleware")
+        print("| middleware | instructions | share |")
+        print("| --- | ---: | ---: |")
+        for name in listed:
+            try:
+                cost = whole - per_request(root, database, path, name)
+            except subprocess.CalledProcessError:  # another middleware needs it (sessions)
+                print(f"| `{name}` | (the others need it) | |", flush=True)
+                continue
+            print(f"| `{name}` | {cost / 1e6:.3f} M | {cost / whole:.0%} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,3 +1,5 @@
+from unittest import mock
+
 import pytest
 from django.test import Client
 from django.utils.html import escape
@@ -175,3 +177,36 @@ def test_a_scenario_on_the_role_page_keeps_its_advice_in_the_page_behind_a_contr
     for step in link.scenario.steps_el.splitlines():
         if step.strip():
             assert escape(step.strip()) in details
+
+
+@pytest.mark.parametrize("code", ["nb", "el", "da"])
+def test_a_rendered_role_page_compiles_no_query_once_its_reads_are_compiled(
+    client, seeded, settings, code
+):
+    """The role page's reads are built and compiled by the ORM once per process and language
+    (roles/models/compiled.py), then only run: a second rendering compiles no SQL at all."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    settings.PAGE_CACHE = False  # every request renders the whole page
+    client.get(f"/{code}/roles/manager/")
+    with mock.patch.object(SQLCompiler, "as_sql", autospec=True) as compiled:
+        assert client.get(f"/{code}/roles/agent/").status_code == 200
+    assert compiled.call_count == 0
+
+
+def test_a_rendered_role_page_prints_its_sections_with_jinja2(client, seeded, settings):
+    """The parts every uncached request prints are Jinja2 templates (roles/jinja2.py)."""
+    from django.template import engines
+
+    settings.PAGE_CACHE = False
+    env = engines["jinja2"].env
+    with mock.patch.object(env, "get_template", wraps=env.get_template) as loaded:
+        client.get("/nb/roles/agent/")
+    names = {call.args[0] for call in loaded.call_args_list}
+    assert {
+        "roles/parts/role_sections.html",
+        "roles/parts/role_head.html",
+        "includes/site_header.html",
+        "includes/site_footer.html",
+        "includes/page_meta.html",
+    } <= names
