@@ -24,7 +24,14 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve()
-PATHS = ["/robots.txt", "/nb/roles/agent/", "/el/roles/manager/", "/da/", "/nb/scenarios/"]
+PATHS = [
+    "/robots.txt",
+    "/nb/roles/agent/",
+    "/el/roles/manager/",
+    "/da/",
+    "/nb/scenarios/",
+    "/nb/search/?q=kunder",
+]
 
 
 def inner(root: Path, database: str, path: str, count: int, timed: bool, without: str) -> None:
@@ -51,8 +58,8 @@ def inner(root: Path, database: str, path: str, count: int, timed: bool, without
     handler = WSGIHandler()
     environ = {
         "REQUEST_METHOD": "GET",
-        "PATH_INFO": path,
-        "QUERY_STRING": "",
+        "PATH_INFO": path.partition("?")[0],
+        "QUERY_STRING": path.partition("?")[2],
         "SERVER_NAME": "127.0.0.1",
         "SERVER_PORT": "8000",
         "HTTP_HOST": "127.0.0.1",
