@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_from_request, override
 from django.views.decorators.http import require_safe
 
@@ -113,12 +113,22 @@ class KeptParts:
     @functools.cached_property
     def sections(self) -> dict:
         kept = store.read_part(self.request, "role", self.role.pk, self.staff)
-        if kept is None:
+        if not _are_sections(kept):  # not kept yet, or a value of another shape: rendered anew
             role = role_page.content(self.role, self.language)
             version = role_page.current_version(self.role.key, self.language)
             rendered = role_sections(self.request, role, version, self.language)
             kept = store.keep_part(self.request, "role", self.role.pk, self.staff, value=rendered)
         return kept
+
+
+def _are_sections(value) -> bool:
+    """Whether a value read from the cache is role_sections()'s: anything else under its key (an
+    older release's layout, another program's value) is not printed."""
+    return (
+        type(value) is dict
+        and value.keys() == {"head", "body"}
+        and all(isinstance(part, SafeString) for part in value.values())
+    )
 
 
 # How many of a role's qualities (in its order: the most important first) its facts show.

@@ -61,3 +61,27 @@ def test_a_foreign_value_under_the_versions_key_is_replaced(client, seeded, shar
     response = client.get(PAGE)
     assert (response.status_code, response["X-Cache"]) == (200, "hit")
     assert cache.get(store.VERSION_KEY) == store._stored_version()
+
+
+FOREIGN_PARTS = {
+    "nothing but text": "<p>x</p>",
+    "a dict without the parts": {"head": "", "sections": ""},
+    "parts that are plain text": {"head": "<b>x</b>", "body": "<p>x</p>"},
+    "parts that are bytes": {"head": b"", "body": b""},
+    "a list": ["head", "body"],
+}
+
+
+@pytest.mark.parametrize("foreign", FOREIGN_PARTS.values(), ids=FOREIGN_PARTS.keys())
+def test_a_foreign_value_under_a_role_pages_kept_part_is_rendered_anew(client, seeded, foreign):
+    from django.utils.translation import override
+
+    from roles.models import Role
+
+    agent = Role.objects.get(key="agent")
+    with override("nb"):
+        key = store._part_key(RequestFactory().get(PAGE), "role", (agent.pk, False))
+    cache.set(key, foreign)
+    # A new address: the page cache misses, and the view reads the kept part.
+    page = client.get(f"{PAGE}?from=posting").content.decode()
+    assert 'id="at-a-glance"' in page and "&lt;p&gt;x" not in page
