@@ -113,7 +113,9 @@ def instructions(root: Path, database: str, path: str, count: int, without: str 
         "--without",
         without,
     ]
-    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    # One hash seed for every run: dictionaries laid out alike, counts comparable.
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    result = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
     found = re.search(r"I\s+refs:\s+([\d,]+)", result.stderr)
     return int(found.group(1).replace(",", ""))
 

@@ -164,6 +164,11 @@ INSTALLED_APPS = [
     "kb.api",
 ]
 
+# Messages (the admin's "saved" notes) live in the session: the default, a signed cookie tried
+# first, set up a signer on every request, public pages included (a tenth of robots.txt's cost in
+# the app); only signed-in editors see messages, and they have a session.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "kb.http.middleware.HealthCheckMiddleware",

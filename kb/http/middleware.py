@@ -3,6 +3,7 @@ headers Django does not set, what shared caches may keep (Cache-Control), and th
 middleware without redirects to a 404."""
 
 from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.core.exceptions import BadRequest
 from django.middleware import locale
 from django.utils import translation
@@ -130,11 +131,19 @@ class LocaleMiddleware(locale.LocaleMiddleware):
     (/roles/nosuch/) that is a redirect to a 404. Only a path that matched no page is sent on."""
 
     def process_request(self, request):
-        super().process_request(request)
+        # Django's, deciding once (Django's asks the cookie and Accept-Language, then this asked
+        # again: a seventh of robots.txt's cost in the app).
         language = request_language(request)
-        if language != request.LANGUAGE_CODE:
-            translation.activate(language)
-            request.LANGUAGE_CODE = translation.get_language()
+        urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+        i18n_patterns_used, prefixed_default_language = is_language_prefix_patterns_used(urlconf)
+        if (
+            i18n_patterns_used
+            and not prefixed_default_language
+            and not get_language_from_path(request.path_info)
+        ):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
 
     def process_response(self, request, response):
         if response.status_code == 404 and request.resolver_match is not None:

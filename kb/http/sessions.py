@@ -44,7 +44,8 @@ class SessionLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated:
+        # Without the session's cookie there is no session to sign out (and no user to load).
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
             self.check(request)
         return self.get_response(request)
 
