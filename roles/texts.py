@@ -4,7 +4,7 @@ that part with its own `lang`."""
 
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.signals import setting_changed
 from django.db import models
@@ -14,8 +14,8 @@ from modeltranslation.thread_context import fallbacks_enabled
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 
-@dataclass(frozen=True)
-class Text:
+class Text(NamedTuple):
+    # A named tuple, not a frozen dataclass: a page makes some ninety, and a tuple is made in C.
     value: str
     language: str  # the language the value is written in
     fallback: bool  # True when that is not the page's language

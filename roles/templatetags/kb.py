@@ -58,7 +58,9 @@ def fallback_note(obj, field):
 @register.filter
 def json_ld(data) -> str:
     """A schema.org JSON-LD script; `<` is escaped so no text can close the element."""
-    encoded = json.dumps(data, ensure_ascii=False, indent=1)
+    # Without indent: json's C encoder (about ten times faster than the indenting one, which is
+    # in Python), for machines only; the job-posting kit indents the JSON people copy.
+    encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     encoded = encoded.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(encoded))
 
