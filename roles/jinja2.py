@@ -16,7 +16,7 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from roles.addresses import page_url
-from roles.templatetags.kb import fallback_note, json_ld, text
+from roles.templatetags.kb import fallback_note, json_ld, link_to, text
 
 
 def url(viewname: str, **kwargs) -> str:
@@ -25,7 +25,9 @@ def url(viewname: str, **kwargs) -> str:
 
 def environment(**options) -> Environment:
     env = Environment(finalize=escape_as_django, **options)
-    env.globals.update(_=gettext, text=text, fallback_note=fallback_note, url=url, static=static)
+    env.globals.update(
+        _=gettext, text=text, fallback_note=fallback_note, link_to=link_to, url=url, static=static
+    )
     env.filters.update(json_ld=json_ld, urlencode=urlencode, date=local_date)
     return env
 

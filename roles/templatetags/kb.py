@@ -48,6 +48,24 @@ def text(obj, field, paragraphs=False, steps=False, note=True):
 
 
 @register.simple_tag
+def link_to(obj, field, url=None):
+    """A link to `obj` (its page, or `url`) named by its text `field`, and the fallback note after
+    the link: `<a href="…">{% text obj field note=False %}</a>{% fallback_note obj field %}`,
+    with the text worked out once (a role page has some twenty of them)."""
+    shown = text_of(obj, field)
+    href = obj.get_absolute_url() if url is None else url
+    if not shown.fallback:
+        return format_html('<a href="{}">{}</a>', href, shown.value)
+    return format_html(
+        '<a href="{}"><span lang="{}" class="fallback">{}</span></a>{}',
+        href,
+        shown.language,
+        shown.value,
+        _note(shown),
+    )
+
+
+@register.simple_tag
 def fallback_note(obj, field):
     """The note for a text shown in another language, for use after a heading or link (so that the
     note is not part of its name)."""

@@ -210,3 +210,20 @@ def test_a_rendered_role_page_prints_its_sections_with_jinja2(client, seeded, se
         "includes/site_footer.html",
         "includes/page_meta.html",
     } <= names
+
+
+def test_a_link_named_by_a_fallback_text_marks_it_and_notes_it_after_the_link(client, seeded):
+    """link_to() prints what `<a>{% text … note=False %}</a>{% fallback_note … %}` prints."""
+    from roles.models import Workplace
+    from roles.templatetags.kb import fallback_note, text
+
+    workplace = Role.objects.get(key="agent").workplaces.first()
+    workplace.name_el = ""
+    workplace.save()
+    workplace = Workplace.objects.get(pk=workplace.pk)
+    page = client.get("/el/roles/agent/").content.decode()
+    with override("el"):
+        name, note = text(workplace, "name", note=False), fallback_note(workplace, "name")
+        expected = f'<a href="{workplace.get_absolute_url()}">{name}</a>{note}'
+    assert 'lang="nb" class="fallback"' in name and "fallback-note" in note
+    assert expected in _glance(page)
