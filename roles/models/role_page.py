@@ -7,13 +7,14 @@ in the same order: a published version stores exactly what the page showed."""
 
 from django.utils.functional import cached_property
 
-from roles.addresses import page_url
 from roles.models.compiled import Compiled
 from roles.models.content import (
     Duty,
+    Quality,
     Role,
     RoleQuality,
     RoleScenario,
+    Scenario,
     Source,
     Workplace,
 )
@@ -53,9 +54,7 @@ class PageRole(Row):
     texts = ROLE_TEXTS
     # roles.addresses.reverse_permalink and the templates ask for the model's name.
     _meta = Role._meta
-
-    def get_absolute_url(self):
-        return page_url("roles:role-detail", key=self.key)
+    get_absolute_url = Role.get_absolute_url
 
 
 class PageDuty(Row):
@@ -64,9 +63,7 @@ class PageDuty(Row):
 
 class PageQuality(Row):
     texts = ("name",)
-
-    def get_absolute_url(self):
-        return page_url("roles:quality-detail", slug=self.slug)
+    get_absolute_url = Quality.get_absolute_url
 
 
 class PageNote(Row):
@@ -77,9 +74,7 @@ class PageNote(Row):
 
 class PageScenario(Row):
     texts = SCENARIO_TEXTS
-
-    def get_absolute_url(self):
-        return page_url("roles:scenario-detail", slug=self.slug)
+    get_absolute_url = Scenario.get_absolute_url
 
 
 class PageScenarioLink(Row):
@@ -88,9 +83,7 @@ class PageScenarioLink(Row):
 
 class PageWorkplace(Row):
     texts = ("name",)
-
-    def get_absolute_url(self):
-        return page_url("roles:workplace-detail", slug=self.slug)
+    get_absolute_url = Workplace.get_absolute_url
 
 
 class PageSource(Row):
@@ -209,8 +202,7 @@ VERSION = Compiled(_version, placeholder=_KEY)
 class PageVersion(Row):
     """The role's current published version, as its page names it."""
 
-    def get_absolute_url(self):
-        return RoleVersion.get_absolute_url(self)
+    get_absolute_url = RoleVersion.get_absolute_url
 
 
 def current_version(key: str, language: str) -> PageVersion | None:
