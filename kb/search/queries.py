@@ -1,6 +1,7 @@
 """Searching the index: ranked full-text search with typo correction on PostgreSQL, a plain
 word match elsewhere; results grouped by kind, with highlighted excerpts and suggestions."""
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -150,8 +151,10 @@ def _corrected(cursor, query: str, language: str) -> str:
     return " ".join(corrected) if changed else ""
 
 
+@functools.lru_cache(maxsize=2**16)
 def fold(value: str) -> str:
-    """Lower case, accents removed (the Python counterpart of unaccent)."""
+    """Lower case, accents removed (the Python counterpart of unaccent). Kept per word: a search
+    on SQLite folds every word of every entry, the same few thousand words each time."""
     decomposed = unicodedata.normalize("NFKD", value.casefold().translate(FOLD))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
