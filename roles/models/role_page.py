@@ -108,10 +108,6 @@ def _own(row: dict) -> dict:
     return {name: value for name, value in row.items() if "__" not in name}
 
 
-def _texts(fields, language, prefix=""):
-    return columns(fields, language, prefix)
-
-
 # The reads: values_list() QuerySets filtered on their argument (the role's key, else its id).
 
 
@@ -120,7 +116,7 @@ def _role(key, language, published_only):
     if published_only:
         queryset = queryset.published()
     return queryset.values_list(
-        "pk", "key", "level", "published", "leads_to_id", *CODES, *_texts(ROLE_TEXTS, language)
+        "pk", "key", "level", "published", "leads_to_id", *CODES, *columns(ROLE_TEXTS, language)
     )
 
 
@@ -130,7 +126,7 @@ def _ladder(role_id, language, _variant):
         Role.objects.exclude(pk=role_id)
         .order_by("level", "key")
         .values_list(
-            "pk", "key", "level", "published", "leads_to_id", *_texts(("title",), language)
+            "pk", "key", "level", "published", "leads_to_id", *columns(("title",), language)
         )
     )
 
@@ -139,7 +135,7 @@ def _duties(role_id, language, _variant):
     return (
         Duty.objects.filter(role_id=role_id)
         .order_by("order")
-        .values_list("key", *_texts(("text",), language))
+        .values_list("key", *columns(("text",), language))
     )
 
 
@@ -149,8 +145,8 @@ def _qualities(role_id, language, _variant):
         .order_by("order")
         .values_list(
             "quality__slug",
-            *_texts(("name",), language, "quality__"),
-            *_texts(("note",), language),
+            *columns(("name",), language, "quality__"),
+            *columns(("note",), language),
         )
     )
 
@@ -159,7 +155,7 @@ def _scenarios(role_id, language, _variant):
     return (
         RoleScenario.objects.filter(role_id=role_id, scenario__published=True)
         .order_by("order")
-        .values_list("scenario__slug", *_texts(SCENARIO_TEXTS, language, "scenario__"))
+        .values_list("scenario__slug", *columns(SCENARIO_TEXTS, language, "scenario__"))
     )
 
 
@@ -168,7 +164,7 @@ def _workplaces(role_id, language, _variant):
         Workplace.objects.published()
         .filter(roles=role_id)
         .order_by("slug")
-        .values_list("slug", *_texts(("name",), language))
+        .values_list("slug", *columns(("name",), language))
     )
 
 
@@ -176,7 +172,7 @@ def _sources(role_id, language, _variant):
     return (
         Source.objects.filter(role=role_id)
         .order_by("key")
-        .values_list("key", "language", *_texts(("title",), language))
+        .values_list("key", "language", *columns(("title",), language))
     )
 
 

@@ -40,11 +40,13 @@ def text(obj, field, paragraphs=False, steps=False, note=True):
         value = shown.value
     if not shown.fallback:
         return conditional_escape(value)
-    element = "div" if paragraphs or steps else "span"
-    marked = format_html(
-        '<{0} lang="{1}" class="fallback">{2}</{0}>', element, shown.language, value
-    )
+    marked = _marked(shown, value, "div" if paragraphs or steps else "span")
     return format_html("{} {}", marked, _note(shown)) if note else marked
+
+
+def _marked(shown, value, element: str = "span") -> str:
+    """A text shown in another language than the page's, in an element saying which."""
+    return format_html('<{0} lang="{1}" class="fallback">{2}</{0}>', element, shown.language, value)
 
 
 @register.simple_tag
@@ -56,13 +58,7 @@ def link_to(obj, field, url=None):
     href = obj.get_absolute_url() if url is None else url
     if not shown.fallback:
         return format_html('<a href="{}">{}</a>', href, shown.value)
-    return format_html(
-        '<a href="{}"><span lang="{}" class="fallback">{}</span></a>{}',
-        href,
-        shown.language,
-        shown.value,
-        _note(shown),
-    )
+    return format_html('<a href="{}">{}</a>{}', href, _marked(shown, shown.value), _note(shown))
 
 
 @register.simple_tag
