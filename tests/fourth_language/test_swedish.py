@@ -1,0 +1,183 @@
+"""The site with Swedish added in settings (tests.fourth_language.settings) and nothing else: no
+Swedish text, no catalogue, no conventions file. Every part of the product takes it in."""
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from io import StringIO
+
+import polib
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import connection
+from django.utils import translation
+
+from kb.search import index
+from kb.search.models import SearchEntry
+from roles import collation
+from roles.editorial import groups
+from roles.editorial.translation_status import MISSING, dashboard
+from roles.languages import conventions_file, native_name
+from roles.models import Role
+
+pytestmark = pytest.mark.django_db
+
+NEW = "sv"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def test_the_settings_add_swedish_last():
+    assert [code for code, _name in settings.LANGUAGES] == ["nb", "el", "da", NEW]
+
+
+@pytest.mark.parametrize(
+    "path", ["/sv/", "/sv/roles/agent/", "/sv/scenarios/", "/sv/about/", "/sv/compare/"]
+)
+def test_its_pages_answer_with_its_prefix_in_it(client, seeded, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert '<html lang="sv"' in content
+    assert response["Content-Language"] == NEW
+
+
+def test_every_page_links_its_swedish_alternate_and_the_switcher_lists_it(client, seeded):
+    for path in ("/nb/roles/agent/", "/sv/roles/agent/"):
+        content = client.get(path).content.decode()
+        assert '<link rel="alternate" hreflang="sv" href="http://testserver/sv/roles/agent/">' in (
+            content
+        )
+        # The switcher names it as its readers write it (Django's "svenska": no conventions file).
+        assert native_name(NEW) == "svenska"
+        assert re.search(r'hreflang="sv" lang="sv"[^>]*>svenska</a>|lang="sv">svenska<', content)
+    assert '<meta property="og:locale" content="sv_SE">' in client.get("/sv/").content.decode()
+    assert '<meta property="og:locale:alternate" content="sv_SE">' in (
+        client.get("/nb/").content.decode()
+    )
+
+
+def test_the_sitemap_lists_the_swedish_pages_with_their_alternates(client, seeded):
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    urls = [url.findtext(f"{SITEMAP}loc") for url in root.iter(f"{SITEMAP}url")]
+    assert "http://testserver/sv/roles/agent/" in urls
+    for url in root.iter(f"{SITEMAP}url"):
+        alternates = {link.get("hreflang") for link in url.iter(f"{XHTML}link")}
+        assert {"nb", "el", "da", NEW, "x-default"} <= alternates
+
+
+def test_a_swedish_page_shows_the_fallback_text_and_names_its_language(client, seeded):
+    agent = Role.objects.get(key="agent")
+    content = client.get("/sv/roles/agent/").content.decode()
+    # The chain of tests.fourth_language.settings: Danish, then Norwegian.
+    assert f'<h1><span lang="da" class="fallback">{agent.title_da}</span>' in content
+    with translation.override(NEW):
+        note = translation.gettext("Not yet translated: shown in %(language)s.") % {
+            "language": str(dict(settings.LANGUAGES)["da"])
+        }
+    assert note in content
+    # A Swedish text, once written, is shown as the page's own.
+    agent.title_sv = "Kundtjänstmedarbetare"
+    agent.save()
+    content = client.get("/sv/roles/agent/").content.decode()
+    assert "<h1>Kundtjänstmedarbetare" in content
+
+
+def test_the_api_json_ld_and_the_kit_speak_swedish(client, seeded):
+    answer = client.get("/api/v1/roles/agent/?lang=sv")
+    assert answer.status_code == 200 and answer["Content-Language"] == NEW
+    assert client.get("/api/v1/roles/agent/?lang=xx").status_code == 400
+    content = client.get("/sv/roles/agent/").content.decode()
+    scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', content, re.S)
+    assert '"inLanguage": "sv"' in json.dumps([json.loads(script) for script in scripts])
+    kit = client.get("/nb/roles/agent/for-employers/?kit=sv")
+    assert kit.status_code == 200
+    assert 'value="sv" selected' in kit.content.decode() or 'value="sv"' in kit.content.decode()
+
+
+def test_admin_shows_a_swedish_tab_for_every_translated_field(editor_client, seeded):
+    agent = Role.objects.get(key="agent")
+    content = editor_client.get(f"/admin/roles/role/{agent.pk}/change/").content.decode()
+    # modeltranslation's tabs are made from these fields' classes (mt-field-<field>-<code>).
+    for field in ("title", "summary", "body", "career"):
+        assert f'name="{field}_sv"' in content
+        assert re.search(rf'class="[^"]*mt-field-{field}-sv', content), field
+
+
+def test_its_translator_and_reviewer_groups_are_the_other_languages(seeded):
+    def grants(code):
+        return {
+            kind: sorted(
+                p.codename.replace(f"_{code}", "_<code>")
+                for p in Group.objects.get(name=f"{kind} ({code})").permissions.all()
+            )
+            for kind in ("Translators", "Reviewers")
+        }
+
+    assert grants(NEW) == grants("el")
+    assert Group.objects.get(name="Editors").permissions.filter(codename="translate_sv").exists()
+    # Made again by the same function as the migration (made for an existing database), alike.
+    Group.objects.filter(name__endswith=f"({NEW})").delete()
+    from django.apps import apps
+
+    groups.create_groups(apps, [NEW])
+    assert grants(NEW) == grants("el")
+    with translation.override("en"):
+        assert groups.group_label("Translators (sv)") == "Translators (Swedish)"
+
+
+def test_search_indexes_swedish_texts_with_its_configuration(client, seeded, settings):
+    agent = Role.objects.get(key="agent")
+    agent.title_sv = "Kundtjänstmedarbetare"
+    agent.summary_sv = "Hjälper kunderna i telefon och chatt."
+    agent.save()
+    assert SearchEntry.objects.filter(language=NEW, object_id=agent.pk).exists()
+    found = client.get("/sv/search/", {"q": "kunderna"}).content.decode()
+    assert "Kundtjänstmedarbetare" in found
+    if connection.vendor == "postgresql":
+        assert index.config(NEW) == "swedish"
+        # Swedish stemming: "kund" finds "kunderna".
+        assert "Kundtjänstmedarbetare" in client.get("/sv/search/", {"q": "kund"}).content.decode()
+        # A language whose configuration the server lacks (or has none) is searched with "simple".
+        settings.SEARCH_CONFIGS = {**settings.SEARCH_CONFIGS, "tlh": "klingon"}
+        assert index.config("tlh") == "simple" and index.config("xx") == "simple"
+
+
+def test_the_translation_files_export_swedish_with_every_text_missing(seeded, tmp_path):
+    output = tmp_path / "sv.po"
+    call_command("export_translations", "--lang", NEW, "-o", str(output))
+    po = polib.pofile(str(output))
+    assert po.metadata["Language"] == NEW
+    assert len(po) > 50 and all(entry.msgstr == "" for entry in po)
+    xliff = StringIO()
+    call_command("export_translations", "--lang", NEW, "--format", "xliff", stdout=xliff)
+    assert 'trgLang="sv"' in xliff.getvalue()
+
+
+def test_the_dashboard_counts_every_swedish_text_missing(editor_client, seeded):
+    reports = {report.language: report for report in dashboard()}
+    swedish = reports[NEW]
+    assert swedish.total == reports["el"].total > 0
+    assert swedish.counts == {MISSING: swedish.total} and swedish.complete == 0
+    page = editor_client.get("/admin/content/translations/")
+    assert page.status_code == 200
+    (shown,) = [report for report in page.context["reports"] if report["code"] == NEW]
+    assert shown["complete"] == 0 and shown["total"] == swedish.total
+
+
+def test_swedish_sorts_without_a_conventions_file(client, seeded):
+    assert conventions_file(NEW) == ("", {})
+    assert collation.order(NEW) == collation.Order()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_collation WHERE collname = 'sv-x-icu'")
+            assert cursor.fetchone()
+    assert client.get("/sv/scenarios/").status_code == 200
+
+
+def test_the_translation_checks_run_on_swedish(seeded):
+    out = StringIO()
+    call_command("check_translations", "locale", stdout=out)
+    assert "Traceback" not in out.getvalue()

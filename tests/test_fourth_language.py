@@ -1,0 +1,181 @@
+"""A fourth language in one step (docs/ADDING-A-LANGUAGE.md): the site with Swedish added in
+settings, its migration made by makemigrations, and tests/fourth_language/ run against it.
+
+modeltranslation adds a language's columns when the models are imported, so the site with a
+fourth language runs in a process of its own (tests.fourth_language.settings), on a copy of the
+migrations, with a test database of its own: PostgreSQL's when DATABASE_URL names one."""
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import migrations
+from modeltranslation.translator import translator
+
+from roles.editorial import groups
+from roles.models import TextStatus
+from tests.fourth_language import MIGRATION_MODULES, MIGRATION_PACKAGES
+
+pytestmark = pytest.mark.xdist_group("fourth-language")
+
+BASE_DIR = Path(settings.BASE_DIR)
+NEW = "sv"
+# Swedish's groups, as docs/ADDING-A-LANGUAGE.md has them made: a migration of their own, calling
+# the function that made the other languages' groups.
+GROUPS_MIGRATION = """from django.db import migrations
+from modeltranslation.translator import translator
+
+from roles.editorial import groups
+from roles.models import TextStatus
+
+from tests.fourth_language import MIGRATION_MODULES, MIGRATION_PACKAGES
+
+from roles.editorial import groups
+
+
+def create_groups(apps, schema_editor):
+    groups.create_groups(apps, ["sv"])
+
+
+class Migration(migrations.Migration):
+    dependencies = [("roles", "{previous}")]
+
+    operations = [migrations.RunPython(create_groups, migrations.RunPython.noop)]
+"""
+
+
+def codes() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def existing_permissions() -> set[str]:
+    return {codename for codename, _text in TextStatus._meta.permissions}
+
+
+def run(command: list[str], env: dict[str, str], timeout: int) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        command, cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def load(path: Path):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def fourth_language(tmp_path_factory):
+    """The environment of the site with Swedish, and the migrations makemigrations made for it
+    (per app label), as docs/ADDING-A-LANGUAGE.md has them made."""
+    folder = tmp_path_factory.mktemp("fourth-language")
+    for label, source in MIGRATION_PACKAGES.items():
+        shutil.copytree(
+            BASE_DIR / source,
+            folder / MIGRATION_MODULES[label],
+            ignore=shutil.ignore_patterns("__pycache__"),
+        )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.fourth_language.settings",
+        "KB_FOURTH_LANGUAGE_MIGRATIONS": str(folder),
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or "insecure-key-for-tests-only",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    env.pop("PYTEST_XDIST_WORKER", None)  # the child is a session of its own, not a worker
+    before = {
+        label: set((folder / module).glob("0*.py")) for label, module in MIGRATION_MODULES.items()
+    }
+    made = run([sys.executable, "manage.py", "makemigrations", "--name", NEW], env, 120)
+    assert made.returncode == 0, made.stdout + made.stderr
+    new = {
+        label: sorted(set((folder / module).glob("0*.py")) - before[label])
+        for label, module in MIGRATION_MODULES.items()
+    }
+    # The groups' migration, written by hand (the docs' step 3), after the columns'.
+    (columns,) = new["roles"]
+    groups = columns.with_name(f"{int(columns.stem[:4]) + 1:04d}_{NEW}_groups.py")
+    groups.write_text(GROUPS_MIGRATION.replace("{previous}", columns.stem), encoding="utf-8")
+    return env, new
+
+
+def test_makemigrations_adds_only_the_new_languages_columns_and_choices(fourth_language):
+    env, new = fourth_language
+    assert [label for label, made in new.items() if made] == ["roles", "search"]
+    operations = [
+        op for made in new.values() for path in made for op in load(path).Migration.operations
+    ]
+    added = [op for op in operations if isinstance(op, migrations.AddField)]
+    others = [op for op in operations if not isinstance(op, migrations.AddField)]
+    # Every translated field of every model gets its column (roles/translation.py), no other.
+    wanted = {
+        (model._meta.model_name, f"{field}_{NEW}")
+        for model in translator.get_registered_models(abstract=False)
+        for field in translator.get_options_for_model(model).get_field_names()
+    }
+    assert {(op.model_name.lower(), op.name) for op in added} == wanted
+    # The other changes: the text status's permissions gain the language's two, and the fields
+    # that name a language gain it among their choices (no change to the tables).
+    (options,) = [op for op in others if isinstance(op, migrations.AlterModelOptions)]
+    codenames = {codename for codename, _text in options.options["permissions"]}
+    assert codenames - existing_permissions() == {f"translate_{NEW}", f"review_{NEW}"}
+    choices = [op for op in others if isinstance(op, migrations.AlterField)]
+    assert len(others) == 1 + len(choices)
+    for op in choices:
+        assert op.name == "language", op.model_name
+        assert [code for code, _name in op.field.choices] == [*codes(), NEW]
+    # Nothing else in any app is left to migrate.
+    check = run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], env, 120)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_the_site_works_with_a_fourth_language(fourth_language):
+    """tests/fourth_language/, in a pytest process of its own: its output is this test's failure."""
+    env, _new = fourth_language
+    child = run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "tests/fourth_language",
+            "--ds=tests.fourth_language.settings",
+            "--create-db",
+            "-n",
+            "0",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "-o",
+            "addopts=-ra --strict-markers",
+        ],
+        env,
+        600,
+    )
+    assert child.returncode == 0, child.stdout[-20000:] + child.stderr[-5000:]
+    assert " passed" in child.stdout and " skipped" not in child.stdout, child.stdout
+
+
+@pytest.mark.django_db
+def test_a_languages_groups_made_again_by_the_function_are_the_migrations(seeded):
+    """A language added later gets its groups from create_groups in a migration of its own: they
+    must be what the migrations gave the first languages' (0004, then the termbase's 0017)."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    def grants():
+        return {
+            group.name: sorted(group.permissions.values_list("codename", flat=True))
+            for group in Group.objects.all()
+        }
+
+    made_by_migrations = grants()
+    assert "view_term" in made_by_migrations["Translators (el)"]
+    Group.objects.filter(name__in=["Translators (el)", "Reviewers (el)"]).delete()
+    groups.create_groups(apps, ["el"])
+    assert grants() == made_by_migrations
