@@ -1,5 +1,6 @@
 """A role's page for employers, /<language>/roles/<key>/for-employers/: the job-posting kit
-(posting_kit) laid out as steps, in the posting's language (`?kit=<code>`)."""
+(posting_kit) laid out as steps, in the posting's language (`?kit=<code>`), with the pinned
+version's job description to download (job_description)."""
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404, render
@@ -7,7 +8,7 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_safe
 
 from roles.models import Role
-from roles.sharing import posting_kit
+from roles.sharing import job_description, posting_kit
 from roles.texts import text
 
 # The CSP source that lets any page served over HTTPS frame the cards (the default).
@@ -33,6 +34,10 @@ def role_employers(request, key):
         % {"role": title},
         "kit": posting_kit.kit(request, role, kit_language, refused=refused, posting=posting),
         "framing": framing(),
+        # The pinned version's job description as files, in the kit's language.
+        "downloads": job_description.downloads(
+            role.key, (posting["pinned"] or {}).get("number"), kit_language
+        ),
     }
     return render(request, "roles/role_employers.html", context)
 

@@ -73,12 +73,58 @@ def fill_in_or_delete(what: str) -> str:
     return gettext("[[FILL IN OR DELETE: %(what)s]]") % {"what": what}
 
 
+def placeholders() -> dict[str, str]:
+    """What only the employer knows, each marked for HR to replace, in the active language, by
+    where the JobPosting puts it: the JobPosting and the downloadable job descriptions
+    (job_description.py) ask for the same values in the same words."""
+    organisation = gettext("the name of your organisation")
+    return {
+        "description": fill_in(
+            gettext(
+                "what is particular to this job: the team, working hours, what you offer and how "
+                "to apply"
+            )
+        ),
+        "datePosted": fill_in(gettext("the date the job is posted, as YYYY-MM-DD")),
+        "validThrough": fill_in_or_delete(gettext("the last day to apply, as YYYY-MM-DD")),
+        "employmentType": fill_in_or_delete(
+            gettext("FULL_TIME, PART_TIME, TEMPORARY or another schema.org employment type")
+        ),
+        "hiringOrganization.name": fill_in(organisation),
+        "hiringOrganization.sameAs": fill_in_or_delete(
+            gettext("the address of your organisation's website")
+        ),
+        "streetAddress": fill_in(gettext("the street address of the workplace")),
+        "postalCode": fill_in(gettext("the postal code")),
+        "addressLocality": fill_in(gettext("the town or city")),
+        "addressCountry": fill_in(gettext("the country, as its two-letter ISO 3166 code")),
+        "currency": fill_in_or_delete(gettext("the currency, as its ISO 4217 code")),
+        "value": fill_in_or_delete(gettext("the pay, as a number")),
+        "unitText": fill_in_or_delete(gettext("HOUR, MONTH or YEAR")),
+        "identifier.name": fill_in_or_delete(organisation),
+        "identifier.value": fill_in_or_delete(
+            gettext("your own reference for this job, such as its number")
+        ),
+        "directApply": fill_in_or_delete(
+            gettext("true if applicants can apply on the page of this posting, else false")
+        ),
+        # For a job done from home: where applicants may live.
+        "jobLocationType": fill_in_or_delete(
+            gettext("TELECOMMUTE if the job is done entirely from home")
+        ),
+        "applicantLocationRequirements": fill_in_or_delete(
+            gettext("for a job done from home, the country applicants must live in")
+        ),
+    }
+
+
 def job_posting(role_occupation: dict, language: str) -> dict:
     """A schema.org JobPosting for a role, in `language`, for HR to paste into their own posting.
     What the knowledge base knows comes from `role_occupation` (occupation() or
     pinned_occupation(), made in `language`); what only the employer knows is a placeholder."""
     with override(language):
         role_occupation = {k: v for k, v in role_occupation.items() if k != "@context"}
+        blank = placeholders()
         return {
             "@context": "https://schema.org",
             "@type": "JobPosting",
@@ -88,63 +134,50 @@ def job_posting(role_occupation: dict, language: str) -> dict:
             # jobLocationType, applicantLocationRequirements) is here:
             # https://developers.google.com/search/docs/appearance/structured-data/job-posting
             "title": role_occupation["name"],
-            "description": _description(role_occupation, role_occupation["url"]),
-            "datePosted": fill_in(gettext("the date the job is posted, as YYYY-MM-DD")),
-            "validThrough": fill_in_or_delete(gettext("the last day to apply, as YYYY-MM-DD")),
-            "employmentType": fill_in_or_delete(
-                gettext("FULL_TIME, PART_TIME, TEMPORARY or another schema.org employment type")
-            ),
+            "description": _description(role_occupation, role_occupation["url"], blank),
+            "datePosted": blank["datePosted"],
+            "validThrough": blank["validThrough"],
+            "employmentType": blank["employmentType"],
             "hiringOrganization": {
                 "@type": "Organization",
-                "name": fill_in(gettext("the name of your organisation")),
-                "sameAs": fill_in_or_delete(gettext("the address of your organisation's website")),
+                "name": blank["hiringOrganization.name"],
+                "sameAs": blank["hiringOrganization.sameAs"],
             },
             "jobLocation": {
                 "@type": "Place",
                 "address": {
                     "@type": "PostalAddress",
-                    "streetAddress": fill_in(gettext("the street address of the workplace")),
-                    "postalCode": fill_in(gettext("the postal code")),
-                    "addressLocality": fill_in(gettext("the town or city")),
-                    "addressCountry": fill_in(
-                        gettext("the country, as its two-letter ISO 3166 code")
-                    ),
+                    "streetAddress": blank["streetAddress"],
+                    "postalCode": blank["postalCode"],
+                    "addressLocality": blank["addressLocality"],
+                    "addressCountry": blank["addressCountry"],
                 },
             },
             "baseSalary": {
                 "@type": "MonetaryAmount",
-                "currency": fill_in_or_delete(gettext("the currency, as its ISO 4217 code")),
+                "currency": blank["currency"],
                 "value": {
                     "@type": "QuantitativeValue",
-                    "value": fill_in_or_delete(gettext("the pay, as a number")),
-                    "unitText": fill_in_or_delete(gettext("HOUR, MONTH or YEAR")),
+                    "value": blank["value"],
+                    "unitText": blank["unitText"],
                 },
             },
             "identifier": {
                 "@type": "PropertyValue",
-                "name": fill_in_or_delete(gettext("the name of your organisation")),
-                "value": fill_in_or_delete(
-                    gettext("your own reference for this job, such as its number")
-                ),
+                "name": blank["identifier.name"],
+                "value": blank["identifier.value"],
             },
-            "directApply": fill_in_or_delete(
-                gettext("true if applicants can apply on the page of this posting, else false")
-            ),
-            # For a job done from home: where applicants may live.
-            "jobLocationType": fill_in_or_delete(
-                gettext("TELECOMMUTE if the job is done entirely from home")
-            ),
+            "directApply": blank["directApply"],
+            "jobLocationType": blank["jobLocationType"],
             "applicantLocationRequirements": {
                 "@type": "Country",
-                "name": fill_in_or_delete(
-                    gettext("for a job done from home, the country applicants must live in")
-                ),
+                "name": blank["applicantLocationRequirements"],
             },
             "relevantOccupation": role_occupation,
         }
 
 
-def _description(role_occupation: dict, url: str) -> str:
+def _description(role_occupation: dict, url: str, blank: dict[str, str]) -> str:
     """The posting's description, in HTML as search engines expect it; every text is escaped."""
     parts = [format_html("<p>{}</p>", role_occupation["description"])]
     for heading, items in (
@@ -154,9 +187,6 @@ def _description(role_occupation: dict, url: str) -> str:
         if items:
             rows = format_html_join("", "<li>{}</li>", ((item,) for item in items))
             parts.append(format_html("<p>{}</p><ul>{}</ul>", heading, rows))
-    about = gettext(
-        "what is particular to this job: the team, working hours, what you offer and how to apply"
-    )
-    parts.append(format_html("<p>{}</p>", fill_in(about)))
+    parts.append(format_html("<p>{}</p>", blank["description"]))
     parts.append(format_html('<p>{} <a href="{}">{}</a></p>', gettext("About the role:"), url, url))
     return "".join(str(part) for part in parts)

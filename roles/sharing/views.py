@@ -1,12 +1,13 @@
-"""Sharing views: a role's and a version's cards for iframes, oEmbed, the QR code and the
-role's link-preview image."""
+"""Sharing views: a role's and a version's cards for iframes, oEmbed, the QR code, the role's
+link-preview image and a version's job description as a file."""
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseGone, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseGone, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import mark_safe
-from django.utils.translation import override
+from django.utils.translation import get_language, override
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
@@ -16,7 +17,7 @@ from kb.http.views import error_page
 from roles.addresses import reverse_permalink
 from roles.languages import UnknownLanguage, choose_language
 from roles.models import Role, RoleVersion
-from roles.sharing import embeds, og_image
+from roles.sharing import embeds, job_description, og_image
 from roles.texts import text
 from roles.versions import pinned
 from roles.versions.pinned import version_or_404
@@ -196,5 +197,35 @@ def role_version_og_image(request, key, number):
         og_image.version_png(request, version, shown.role), content_type=og_image.CONTENT_TYPE
     )
     # A version's texts never change; its card changes only with a new release's drawing.
+    patch_cache_control(response, public=True, max_age=og_image.MAX_AGE)
+    return response
+
+
+@require_safe
+def role_version_job_description(request, key, number, extension):
+    """A published version's job description as a file (txt, md or docx) in the page's language,
+    for hiring systems that take a file rather than a link. Its bytes never change. A withdrawn
+    version answers 410 with the page that says so."""
+    fmt = job_description.FORMATS.get(extension)
+    if fmt is None:
+        raise Http404
+    version = version_or_404(key, number)
+    if version.withdrawn:
+        context = {
+            "version": version,
+            "current": RoleVersion.objects.current_of(key),
+            "role_url": (
+                reverse("roles:role-detail", kwargs={"key": key})
+                if Role.objects.visible_to(request.user).filter(key=key).exists()
+                else ""
+            ),
+        }
+        return render(request, "roles/version_withdrawn.html", context, status=410)
+    language = get_language()
+    response = HttpResponse(
+        job_description.kept_file(request, version, language, fmt), content_type=fmt.content_type
+    )
+    name = job_description.filename(key, version.number, language, fmt)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     patch_cache_control(response, public=True, max_age=og_image.MAX_AGE)
     return response
