@@ -209,6 +209,7 @@ def as_docx(described: Description) -> bytes:
     same every time (byte_stable)."""
     d, h = described, described.headings
     document = docx.Document()
+    _drop_thumbnail(document)
     _set_language(document, d.language)
     published = d.published_at.astimezone(datetime.UTC).replace(microsecond=0, tzinfo=None)
     properties = document.core_properties
@@ -242,6 +243,15 @@ def as_docx(described: Description) -> bytes:
     saved = io.BytesIO()
     document.save(saved)
     return byte_stable(saved.getvalue(), published)
+
+
+def _drop_thumbnail(document) -> None:
+    """python-docx's template comes with a picture of another document, which file managers would
+    show as this one's."""
+    relations = document.part.package.rels
+    for key, relation in list(relations.items()):
+        if relation.reltype == RELATIONSHIP_TYPE.THUMBNAIL:
+            relations.pop(key)
 
 
 def _set_language(document, language: str) -> None:

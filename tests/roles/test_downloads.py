@@ -164,6 +164,7 @@ def test_the_docx_zip_entries_carry_the_versions_date(client, seeded):
     published = RoleVersion.objects.of("agent").get(number=1).published_at
     with zipfile.ZipFile(io.BytesIO(content)) as package:
         dates = {entry.date_time for entry in package.infolist()}
+        assert not [name for name in package.namelist() if "thumbnail" in name]
     *day, seconds = published.astimezone(datetime.UTC).timetuple()[:6]
     assert dates == {(*day, seconds - seconds % 2)}  # a zip's times are in steps of 2 s
 
