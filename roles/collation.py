@@ -13,8 +13,10 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
+from django.db import connections
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Collate, NullIf
 from django.dispatch import receiver
@@ -26,6 +28,32 @@ from roles.texts import columns
 def collation_name(language: str) -> str:
     """The collation sorting `language`: PostgreSQL's ICU name, also given to SQLite's stand-in."""
     return f"{language}-x-icu"
+
+
+def check_collations(databases=None, **kwargs) -> list[checks.CheckMessage]:
+    """On PostgreSQL, each language's collation exists (without it, every list in the language
+    fails): run by migrate and `manage.py check --database default`."""
+    errors = []
+    for alias in databases or ():
+        connection = connections[alias]
+        if connection.vendor != "postgresql":
+            continue
+        names = [collation_name(code) for code, _label in settings.LANGUAGES]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT collname FROM pg_collation WHERE collname = ANY(%s)", [names])
+            found = {name for (name,) in cursor.fetchall()}
+        errors += [
+            checks.Error(
+                f"PostgreSQL has no collation {name!r}: lists in its language cannot be sorted.",
+                hint="Use a PostgreSQL built with ICU (Debian's is), or create the collation "
+                f"(CREATE COLLATION \"{name}\" (provider = icu, locale = '…')); "
+                "docs/ADDING-A-LANGUAGE.md.",
+                id="roles.E012",
+            )
+            for name in names
+            if name not in found
+        ]
+    return errors
 
 
 def shown_text(field: str, language: str, prefix: str = ""):

@@ -6,6 +6,8 @@ from urllib.parse import urlencode, urlsplit
 
 import yaml
 from django.conf import settings
+from django.conf.locale import LANG_INFO
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -101,6 +103,52 @@ def conventions_file(code: str) -> tuple[str, dict]:
                 raise ImproperlyConfigured(f"{path}: expected a mapping")
             return str(path), data
     return "", {}
+
+
+def register_language_info() -> None:
+    """Make Django know each language of LANGUAGES it does not (Faroese, Northern Sami…): its
+    name from LANGUAGES, its own name from its conventions.yaml. Django's get_language_info
+    (the admin's language menu, the translators' files, the switcher) fails on a code it lacks."""
+    for code, name in settings.LANGUAGES:
+        own_name = conventions_file(code)[1].get("name")
+        if _django_knows(code) or not own_name:
+            continue
+        LANG_INFO[code] = {
+            "code": code,
+            "name": str(name),
+            "name_local": str(own_name),
+            "bidi": conventions_file(code)[1].get("direction") == "rtl",
+        }
+
+
+def _django_knows(code: str) -> bool:
+    return code in LANG_INFO or code.split("-")[0] in LANG_INFO
+
+
+def check_languages(**kwargs) -> list[checks.CheckMessage]:
+    """What a language of LANGUAGES needs besides its entry there (docs/ADDING-A-LANGUAGE.md):
+    its Open Graph locale, and its name, from Django or from its conventions.yaml."""
+    errors = []
+    for code, _name in settings.LANGUAGES:
+        if code not in settings.OPEN_GRAPH_LOCALES:
+            errors.append(
+                checks.Error(
+                    f"The language {code!r} has no Open Graph locale.",
+                    hint=f'Add "{code}": "<language>_<TERRITORY>" to OPEN_GRAPH_LOCALES in '
+                    "kb/settings.py (docs/ADDING-A-LANGUAGE.md).",
+                    id="roles.E010",
+                )
+            )
+        if not _django_knows(code) and not conventions_file(code)[1].get("name"):
+            errors.append(
+                checks.Error(
+                    f"Django does not know the language {code!r}.",
+                    hint=f"Give its name as its speakers write it in locale/{code}/"
+                    'conventions.yaml (name: "…"; docs/ADDING-A-LANGUAGE.md).',
+                    id="roles.E011",
+                )
+            )
+    return errors
 
 
 class UnknownLanguage(ValueError):

@@ -14,9 +14,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import migrations
+from django.conf.locale import LANG_INFO
+from django.db import connection, migrations
+from django.utils.translation import get_language_info
 from modeltranslation.translator import translator
 
+from roles import collation, languages
 from roles.editorial import groups
 from roles.models import TextStatus
 from tests.fourth_language import MIGRATION_MODULES, MIGRATION_PACKAGES
@@ -27,14 +30,18 @@ BASE_DIR = Path(settings.BASE_DIR)
 NEW = "sv"
 # Swedish's groups, as docs/ADDING-A-LANGUAGE.md has them made: a migration of their own, calling
 # the function that made the other languages' groups.
-GROUPS_MIGRATION = """from django.db import migrations
+GROUPS_MIGRATION = """from django.conf.locale import LANG_INFO
+from django.db import connection, migrations
+from django.utils.translation import get_language_info
 from modeltranslation.translator import translator
 
+from roles import collation, languages
 from roles.editorial import groups
 from roles.models import TextStatus
 
 from tests.fourth_language import MIGRATION_MODULES, MIGRATION_PACKAGES
 
+from roles import collation, languages
 from roles.editorial import groups
 
 
@@ -179,3 +186,50 @@ def test_a_languages_groups_made_again_by_the_function_are_the_migrations(seeded
     Group.objects.filter(name__in=["Translators (el)", "Reviewers (el)"]).delete()
     groups.create_groups(apps, ["el"])
     assert grants() == made_by_migrations
+
+
+# What a language needs besides its entry in LANGUAGES is checked at start (manage.py check,
+# migrate): a missing step is a clear error, not a page that fails.
+
+
+def test_a_language_without_an_open_graph_locale_is_an_error(settings):
+    settings.LANGUAGES = [*settings.LANGUAGES, (NEW, "Swedish")]
+    assert [error.id for error in languages.check_languages()] == ["roles.E010"]
+    settings.OPEN_GRAPH_LOCALES = {**settings.OPEN_GRAPH_LOCALES, NEW: "sv_SE"}
+    assert languages.check_languages() == []
+
+
+@pytest.mark.django_db
+def test_a_language_django_does_not_know_is_named_by_its_conventions_file(
+    settings, tmp_path, editor_client
+):
+    """Faroese: Django has no LANG_INFO for it, and its admin menu of languages, the translators'
+    files and the switcher ask Django for a language's names."""
+    settings.LANGUAGES = [*settings.LANGUAGES, ("fo", "Faroese")]
+    settings.OPEN_GRAPH_LOCALES = {**settings.OPEN_GRAPH_LOCALES, "fo": "fo_FO"}
+    assert [error.id for error in languages.check_languages()] == ["roles.E011"]
+    (tmp_path / "fo").mkdir()
+    (tmp_path / "fo" / "conventions.yaml").write_text('name: "føroyskt"\n', encoding="utf-8")
+    settings.LOCALE_PATHS = [*settings.LOCALE_PATHS, tmp_path]
+    try:
+        languages.register_language_info()  # as the roles app does when it starts
+        assert languages.check_languages() == []
+        assert get_language_info("fo")["name_local"] == "føroyskt"
+        assert get_language_info("fo")["name"] == "Faroese"
+        assert languages.native_name("fo") == "føroyskt"
+        admin = editor_client.get("/admin/")
+        assert admin.status_code == 200
+        assert '<option value="fo" lang="fo">føroyskt</option>' in admin.content.decode()
+    finally:
+        LANG_INFO.pop("fo", None)
+
+
+@pytest.mark.django_db
+def test_a_language_without_a_postgresql_collation_is_an_error(settings):
+    settings.LANGUAGES = [*settings.LANGUAGES, (NEW, "Swedish"), ("tlh", "Klingon")]
+    found = collation.check_collations(databases=["default"])
+    if connection.vendor == "postgresql":  # Debian's PostgreSQL has ICU's, sv-x-icu among them
+        assert [(error.id, "tlh-x-icu" in error.msg) for error in found] == [("roles.E012", True)]
+    else:  # SQLite's collations are made for every language (roles.collation.install)
+        assert found == []
+    assert collation.check_collations(databases=None) == []

@@ -18,9 +18,11 @@ from kb.search import index
 from kb.search.models import SearchEntry
 from roles import collation
 from roles.editorial import groups
-from roles.editorial.translation_status import MISSING, dashboard
+from roles.editorial.translation_files import export_po, import_file
+from roles.editorial.translation_status import MISSING, UNREVIEWED, dashboard, status_of
 from roles.languages import conventions_file, native_name
 from roles.models import Role
+from tests.helpers import form_data, member
 
 pytestmark = pytest.mark.django_db
 
@@ -154,6 +156,33 @@ def test_the_translation_files_export_swedish_with_every_text_missing(seeded, tm
     xliff = StringIO()
     call_command("export_translations", "--lang", NEW, "--format", "xliff", stdout=xliff)
     assert 'trgLang="sv"' in xliff.getvalue()
+
+
+def test_a_swedish_translators_file_fills_the_swedish_texts(seeded):
+    po = export_po(language=NEW)
+    title = next(entry for entry in po if entry.msgctxt == "role:agent:title")
+    title.msgstr = "Kundtjänstmedarbetare"
+    report = import_file(path_or_text=str(po), dry_run=False)
+    assert report.applied, report
+    assert Role.objects.get(key="agent").title_sv == "Kundtjänstmedarbetare"
+    assert status_of(Role.objects.get(key="agent"), "title", NEW) == UNREVIEWED
+
+
+def test_a_swedish_translator_edits_the_swedish_texts_only(django_user_model, seeded):
+    translator = member(django_user_model, "sven", "Translators (sv)")
+    agent = Role.objects.get(key="agent")
+    url = f"/admin/roles/role/{agent.pk}/change/"
+    content = translator.get(url).content.decode()
+    data = form_data(content, "role_form")
+    assert "title_sv" in data and "title_el" not in data  # the others' fields are read-only
+    data["title_sv"] = ["Kundtjänstmedarbetare"]
+    assert translator.post(url, data).status_code == 302
+    assert Role.objects.get(key="agent").title_sv == "Kundtjänstmedarbetare"
+
+
+def test_a_swedish_reader_is_sent_to_the_swedish_pages(client, seeded):
+    response = client.get("/", headers={"accept-language": "sv-SE,sv;q=0.9,en;q=0.5"})
+    assert response.status_code == 302 and response["Location"] == "/sv/"
 
 
 def test_the_dashboard_counts_every_swedish_text_missing(editor_client, seeded):
