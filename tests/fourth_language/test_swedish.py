@@ -22,6 +22,7 @@ from roles.editorial.translation_files import export_po, import_file
 from roles.editorial.translation_status import MISSING, UNREVIEWED, dashboard, status_of
 from roles.languages import conventions_file, native_name
 from roles.models import Role
+from roles.seeds.loading import load_seeds
 from tests.helpers import form_data, member
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +98,23 @@ def test_the_api_json_ld_and_the_kit_speak_swedish(client, seeded):
     kit = client.get("/nb/roles/agent/for-employers/?kit=sv")
     assert kit.status_code == 200
     assert 'value="sv" selected' in kit.content.decode() or 'value="sv"' in kit.content.decode()
+
+
+def test_the_api_describes_swedish_among_its_languages(client, seeded):
+    described = json.dumps(client.get("/api/v1/openapi.json").json())
+    assert '"enum": ["nb", "el", "da", "sv"]' in described
+
+
+def test_the_seed_files_take_swedish_texts(seeds_copy):
+    roles = seeds_copy / "roles.yaml"
+    text = roles.read_text(encoding="utf-8")
+    danish = '      da: "Kundeservicemedarbejder"\n'
+    assert danish in text
+    roles.write_text(
+        text.replace(danish, danish + '      sv: "Kundtjänstmedarbetare"\n', 1), encoding="utf-8"
+    )
+    load_seeds(directory=seeds_copy)
+    assert Role.objects.get(key="associate").title_sv == "Kundtjänstmedarbetare"
 
 
 def test_admin_shows_a_swedish_tab_for_every_translated_field(editor_client, seeded):
