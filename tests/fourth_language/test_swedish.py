@@ -20,7 +20,7 @@ from roles import collation
 from roles.editorial import groups
 from roles.editorial.translation_files import export_po, import_file
 from roles.editorial.translation_status import MISSING, UNREVIEWED, dashboard, status_of
-from roles.languages import conventions_file, native_name
+from roles.languages import conventions_file, language_name, native_name
 from roles.models import Role
 from roles.seeds.loading import load_seeds
 from tests.helpers import form_data, member
@@ -80,6 +80,17 @@ def test_a_swedish_page_shows_the_fallback_text_and_names_its_language(client, s
         note = translation.gettext("Not yet translated: shown in %(language)s.") % {
             "language": str(dict(settings.LANGUAGES)["da"])
         }
+    assert note in content
+    # A Danish page, where Danish has no text, shows the Swedish one and says so (da → sv, nb).
+    agent.summary_da, agent.summary_sv = "", "Hjälper kunderna i telefon och chatt."
+    agent.save()
+    content = client.get("/da/roles/agent/").content.decode()
+    assert re.search(r'<div lang="sv" class="fallback"><p>Hjälper kunderna i telefon', content)
+    with translation.override("da"):
+        note = translation.gettext("Not yet translated: shown in %(language)s.") % {
+            "language": language_name(NEW)
+        }
+        assert language_name(NEW) == "svensk"  # Django's Danish catalogue
     assert note in content
     # A Swedish text, once written, is shown as the page's own.
     agent.title_sv = "Kundtjänstmedarbetare"
