@@ -56,27 +56,10 @@ def scenario_slugs(key: str) -> list[str]:
 def test_the_pack_prints_the_facilitators_page_then_each_card_on_a_page_of_its_own(
     page, seeded, live_server, code
 ):
-    for key in KEYS:
-        slugs = scenario_slugs(key)
-        page.goto(f"/{code}/roles/{key}/training/")
-
-        pages = pages_links(page.pdf(format="A4"))
-
-        assert len(pages) == 1 + len(slugs), (key, pages)
-        cards = [
-            [link for link in links if "/scenarios/" in link] for links in pages
-        ]  # each page's links to scenario pages
-        assert cards[0] == []  # the facilitator's page: its links are to the qualities
-        assert any(f"/{code}/qualities/" in link for link in pages[0])
-        assert cards[1:] == [[f"{live_server.url}/{code}/scenarios/{slug}/"] for slug in slugs]
-    assert page.errors == []
-
-
-@pytest.mark.parametrize("code", LANGUAGES)
-def test_in_print_each_card_starts_a_page_and_fits_on_it(page, seeded, code):
     page.set_viewport_size({"width": round(PRINTED_WIDTH), "height": 900})
     page.emulate_media(media="print")
     for key in KEYS:
+        slugs = scenario_slugs(key)
         page.goto(f"/{code}/roles/{key}/training/")
         boxes = page.eval_on_selector_all(
             ".training-guide, .training-card",
@@ -93,10 +76,20 @@ def test_in_print_each_card_starts_a_page_and_fits_on_it(page, seeded, code):
             "els => els.map(e => getComputedStyle(e).display)",
         )
 
-        assert [box["card"] for box in boxes] == [False] + [True] * len(scenario_slugs(key))
+        pages = pages_links(page.pdf(format="A4"))
+
+        # In print, each card breaks before itself, never inside, and is at most a page tall.
+        assert [box["card"] for box in boxes] == [False] + [True] * len(slugs)
         assert all(box["height"] <= PRINTED_HEIGHT for box in boxes), (key, boxes)
         assert all(box["before"] == "page" and box["inside"] == "avoid" for box in boxes[1:])
         assert set(hidden) == {"none"}
+        # Printed: the facilitator's page, then a page per card, each with its card's link.
+        assert len(pages) == 1 + len(slugs), (key, pages)
+        cards = [[link for link in links if "/scenarios/" in link] for links in pages]
+        assert cards[0] == []  # the facilitator's page: its links are to the qualities
+        assert any(f"/{code}/qualities/" in link for link in pages[0])
+        assert cards[1:] == [[f"{live_server.url}/{code}/scenarios/{slug}/"] for slug in slugs]
+    assert page.errors == []
 
 
 def test_practice_mode_opens_one_step_at_a_time_by_keyboard(page, seeded):
