@@ -110,14 +110,14 @@ def register_language_info() -> None:
     name from LANGUAGES, its own name from its conventions.yaml. Django's get_language_info
     (the admin's language menu, the translators' files, the switcher) fails on a code it lacks."""
     for code, name in settings.LANGUAGES:
-        own_name = conventions_file(code)[1].get("name")
-        if _django_knows(code) or not own_name:
+        own_name = not _django_knows(code) and conventions_file(code)[1].get("name")
+        if not own_name:
             continue
         LANG_INFO[code] = {
             "code": code,
             "name": str(name),
             "name_local": str(own_name),
-            "bidi": conventions_file(code)[1].get("direction") == "rtl",
+            "bidi": False,  # the site has no right-to-left layout (docs/ADDING-A-LANGUAGE.md)
         }
 
 
