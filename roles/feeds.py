@@ -9,6 +9,7 @@ import operator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Q
 from django.http import Http404
@@ -19,7 +20,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_safe
 
-from kb.pagecache.store import tracking
+from kb.pagecache.store import release, shared, tracking
 from roles.models import Role, RoleVersion, VersionText
 from roles.models.content import RoleKey
 from roles.texts import text
@@ -137,7 +138,32 @@ def summary(entry: Entry, before: RoleVersion | None, store: dict[str, str]) -> 
 
 
 def fill(entries: list[Entry], request) -> list[Entry]:
-    """Give each entry its title, summary and address in the active language: two queries."""
+    """Give each entry its title, summary and address in the active language. A version never
+    changes, so neither do its entries: they are kept (per release and language, as the page
+    cache keeps parts) and only those not kept yet are written, reading the versions before them
+    and their texts (two queries). A feed made stale by a publish writes one entry anew."""
+    language = get_language()
+    keys = [_entry_key(entry, language) for entry in entries]
+    kept = shared("get_many", keys, default={}) if settings.PAGE_CACHE and keys else {}
+    new = {}
+    for entry, key in zip(entries, keys, strict=True):
+        if _is_entry(value := kept.get(key)):
+            entry.role_name, entry.title, entry.summary = value
+        else:
+            new[key] = entry
+    write(list(new.values()))
+    if settings.PAGE_CACHE and new:
+        values = {key: (e.role_name, e.title, e.summary) for key, e in new.items()}
+        shared("set_many", values, settings.PAGE_CACHE_SECONDS)
+    for entry in entries:
+        entry.url = request.build_absolute_uri(entry.version.get_absolute_url())
+    return entries
+
+
+def write(entries: list[Entry]) -> None:
+    """Give each entry its title and summary in the active language: two queries."""
+    if not entries:
+        return
     versions = predecessors(entries)
     store = texts_shown(versions.values(), get_language())
     for entry in entries:
@@ -150,8 +176,19 @@ def fill(entries: list[Entry], request) -> list[Entry]:
             entry.title = gettext("%(role)s, version %(number)s") % values
         before = None if entry.withdrawal else versions.get((version.role_key, version.number - 1))
         entry.summary = summary(entry, before, store)
-        entry.url = request.build_absolute_uri(version.get_absolute_url())
-    return entries
+
+
+def _entry_key(entry: Entry, language: str) -> str:
+    # The time zone too: a withdrawal's summary names its date in it.
+    version, kind = entry.version, "withdrawal" if entry.withdrawal else "publication"
+    parts = (release(), settings.TIME_ZONE, language, version.role_key, version.number, kind)
+    return "feed-entry:" + ":".join(map(str, parts))
+
+
+def _is_entry(value) -> bool:
+    """Whether a value read from the cache is an entry's (role name, title, summary): anything
+    else under its key (another program's value) is written anew."""
+    return type(value) is tuple and len(value) == 3 and all(type(part) is str for part in value)
 
 
 def feed_title(name: str) -> str:

@@ -12,6 +12,7 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext, pgettext
 
+from roles import feeds
 from roles.models import Duty, Role, RoleVersion
 from roles.versions import publishing
 
@@ -275,3 +276,24 @@ def test_the_site_feed_reads_the_same_number_of_queries_however_many_versions(
     with django_assert_max_num_queries(4):  # and the versions before the ones listed
         feed = parsed(client.get("/nb/feed.atom"))
     assert len(feed.entries) == 3 + 6 + 3
+
+
+def test_entries_are_kept_so_a_publish_writes_only_the_new_one(client, seeded, monkeypatch):
+    written = []
+    summary = feeds.summary
+    monkeypatch.setattr(
+        feeds, "summary", lambda entry, *args: written.append(entry) or summary(entry, *args)
+    )
+    first = client.get("/el/feed.atom").content
+    assert len(written) == 3
+    publish_agent_again()
+    written.clear()
+    feed = parsed(client.get("/el/feed.atom"))
+    assert [entry.version.number for entry in written] == [2]
+    assert len(feed.entries) == 4
+    # The entries kept read as they were written.
+    assert first.split(b"<entry>", 1)[1] in client.get("/el/feed.atom").content
+    # In another language they are written in it.
+    written.clear()
+    client.get("/da/feed.atom")
+    assert len(written) == 4
