@@ -2,7 +2,7 @@
 link-preview image and a version's job description as a file."""
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponseGone, JsonResponse
+from django.http import HttpResponse, HttpResponseGone, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -206,9 +206,7 @@ def role_version_job_description(request, key, number, extension):
     """A published version's job description as a file (txt, md or docx) in the page's language,
     for hiring systems that take a file rather than a link. Its bytes never change. A withdrawn
     version answers 410 with the page that says so."""
-    fmt = job_description.FORMATS.get(extension)
-    if fmt is None:
-        raise Http404
+    fmt = job_description.FORMATS[extension]  # each format has its own address (roles/urls.py)
     version = version_or_404(key, number)
     if version.withdrawn:
         context = {
