@@ -5,17 +5,20 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from io import StringIO
+from unittest import mock
 
 import polib
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.db import connection
+from django.db import OperationalError, connection
+from django.test import Client
 from django.utils import translation
 
 from kb.search import index
 from kb.search.models import SearchEntry
+from kb.warmup import warm_up
 from roles import collation
 from roles.editorial import groups
 from roles.editorial.translation_files import export_po, import_file
@@ -128,6 +131,16 @@ def test_the_seed_files_take_swedish_texts(seeds_copy):
     )
     load_seeds(directory=seeds_copy)
     assert Role.objects.get(key="associate").title_sv == "Kundtjänstmedarbetare"
+
+
+def test_an_outage_is_told_in_swedish_and_the_warm_up_loads_it(seeded, caplog):
+    client = Client(raise_request_exception=False)
+    lost = OperationalError("connection refused")
+    with mock.patch("kb.pagecache.store._stored_version", side_effect=lost):
+        response = client.get("/sv/roles/agent/")
+    assert response.status_code == 503 and '<html lang="sv">' in response.content.decode()
+    warm_up()
+    assert not [record for record in caplog.records if record.name == "kb.warmup"]
 
 
 def test_admin_shows_a_swedish_tab_for_every_translated_field(editor_client, seeded):
