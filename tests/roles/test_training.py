@@ -254,3 +254,15 @@ def test_practising_remembers_nothing_about_the_reader(client, seeded, url):
     assert response.status_code == 200
     assert not response.cookies  # no Set-Cookie: no session, no language cookie
     assert not client.cookies  # the client keeps none either
+
+
+def test_a_role_without_published_scenarios_has_an_empty_pack_and_no_link_to_it(client, seeded):
+    Scenario.objects.filter(roles__key="agent").update(published=False)
+
+    content = client.get("/nb/roles/agent/training/").content.decode()
+    role_page = client.get("/nb/roles/agent/").content.decode()
+
+    assert 'class="training-card"' not in content
+    with override("nb"):
+        assert gettext("This role has no scenarios yet.") in content
+    assert "/nb/roles/agent/training/" not in role_page
