@@ -7,6 +7,7 @@ migrations, with a test database of its own: PostgreSQL's when DATABASE_URL name
 
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,32 +29,16 @@ pytestmark = pytest.mark.xdist_group("fourth-language")
 
 BASE_DIR = Path(settings.BASE_DIR)
 NEW = "sv"
-# Swedish's groups, as docs/ADDING-A-LANGUAGE.md has them made: a migration of their own, calling
-# the function that made the other languages' groups.
-GROUPS_MIGRATION = """from django.conf.locale import LANG_INFO
-from django.db import connection, migrations
-from django.utils.translation import get_language_info
-from modeltranslation.translator import translator
-
-from roles import collation, languages
-from roles.editorial import groups
-from roles.models import TextStatus
-
-from tests.fourth_language import MIGRATION_MODULES, MIGRATION_PACKAGES
-
-from roles import collation, languages
-from roles.editorial import groups
+DOCS = BASE_DIR / "docs" / "ADDING-A-LANGUAGE.md"
 
 
-def create_groups(apps, schema_editor):
-    groups.create_groups(apps, ["sv"])
-
-
-class Migration(migrations.Migration):
-    dependencies = [("roles", "{previous}")]
-
-    operations = [migrations.RunPython(create_groups, migrations.RunPython.noop)]
-"""
+def groups_migration(previous: str) -> str:
+    """Swedish's groups' migration, as docs/ADDING-A-LANGUAGE.md writes it (step 2): a migration of
+    its own, calling the function that made the other languages' groups."""
+    blocks = re.findall(r"```python\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.S)
+    (migration,) = [block for block in blocks if "groups.create_groups(apps" in block]
+    assert '"00NN_sv"' in migration
+    return migration.replace('"00NN_sv"', f'"{previous}"')
 
 
 def codes() -> list[str]:
@@ -105,10 +90,10 @@ def fourth_language(tmp_path_factory):
         label: sorted(set((folder / module).glob("0*.py")) - before[label])
         for label, module in MIGRATION_MODULES.items()
     }
-    # The groups' migration, written by hand (the docs' step 3), after the columns'.
+    # The groups' migration, the docs' own (step 2), after the columns'.
     (columns,) = new["roles"]
-    groups = columns.with_name(f"{int(columns.stem[:4]) + 1:04d}_{NEW}_groups.py")
-    groups.write_text(GROUPS_MIGRATION.replace("{previous}", columns.stem), encoding="utf-8")
+    groups_file = columns.with_name(f"{int(columns.stem[:4]) + 1:04d}_{NEW}_groups.py")
+    groups_file.write_text(groups_migration(columns.stem), encoding="utf-8")
     return env, new
 
 
