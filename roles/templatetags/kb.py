@@ -80,11 +80,12 @@ def json_ld(data) -> str:
 
 
 @register.simple_tag
-def show_scenario(scenario, in_list=False):
-    """A scenario: its situation, what to do and what to avoid (with `in_list`, its title and the
-    advice behind <details>). includes/scenario.html is a Jinja2 template (roles/jinja2.py), the
-    one the role page's sections include."""
-    context = {"scenario": scenario, "in_list": in_list}
+def show_scenario(scenario):
+    """A scenario in a list of them (a version page's): its title, its situation, and what to do
+    and what to avoid behind <details>. includes/scenario.html is a Jinja2 template
+    (roles/jinja2.py), the one the role page's sections include. (A scenario's own page shows it
+    in practice mode: roles/templatetags/practice.py.)"""
+    context = {"scenario": scenario}
     return mark_safe(render_to_string("includes/scenario.html", context, using="jinja2"))
 
 
