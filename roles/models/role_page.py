@@ -226,14 +226,24 @@ def content(role: PageRole, language: str) -> PageRole:
         step for step in ladder.values() if step.leads_to_id == pk and step.published
     )
     role.duties = Listing(PageDuty(**row) for row in DUTIES.rows(pk, language))
-    role.role_qualities = Listing(
-        PageNote(quality=PageQuality(**_related(row, "quality__")), **_own(row))
-        for row in QUALITIES.rows(pk, language)
-    )
-    role.role_scenarios = Listing(
-        PageScenarioLink(scenario=PageScenario(**_related(row, "scenario__")))
-        for row in SCENARIOS.rows(pk, language)
-    )
+    role.role_qualities = qualities(pk, language)
+    role.role_scenarios = scenarios(pk, language)
     role.workplaces = Listing(PageWorkplace(**row) for row in WORKPLACES.rows(pk, language))
     role.sources = Listing(PageSource(**row) for row in SOURCES.rows(pk, language))
     return role
+
+
+def qualities(pk: int, language: str) -> Listing:
+    """The qualities the role `pk` lists, with its notes on them, in its order: one query."""
+    return Listing(
+        PageNote(quality=PageQuality(**_related(row, "quality__")), **_own(row))
+        for row in QUALITIES.rows(pk, language)
+    )
+
+
+def scenarios(pk: int, language: str) -> Listing:
+    """The published scenarios the role `pk` lists, in its order: one query."""
+    return Listing(
+        PageScenarioLink(scenario=PageScenario(**_related(row, "scenario__")))
+        for row in SCENARIOS.rows(pk, language)
+    )

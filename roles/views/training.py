@@ -10,8 +10,6 @@ from django.views.decorators.http import require_safe
 
 from roles.models import Role, role_page
 from roles.models.querysets import may_preview
-from roles.models.role_page import _own as own
-from roles.models.role_page import _related as related
 from roles.texts import text
 
 
@@ -21,14 +19,8 @@ def pack(key: str, language: str, *, published_only: bool) -> role_page.PageRole
     role = role_page.role(key, language, published_only=published_only)
     if role is None:
         return None
-    role.role_scenarios = role_page.Listing(
-        role_page.PageScenarioLink(scenario=role_page.PageScenario(**related(row, "scenario__")))
-        for row in role_page.SCENARIOS.rows(role.pk, language)
-    )
-    role.role_qualities = role_page.Listing(
-        role_page.PageNote(quality=role_page.PageQuality(**related(row, "quality__")), **own(row))
-        for row in role_page.QUALITIES.rows(role.pk, language)
-    )
+    role.role_scenarios = role_page.scenarios(role.pk, language)
+    role.role_qualities = role_page.qualities(role.pk, language)
     return role
 
 
