@@ -168,9 +168,13 @@ def test_a_languages_groups_made_again_by_the_function_are_the_migrations(seeded
 
     made_by_migrations = grants()
     assert "view_term" in made_by_migrations["Translators (el)"]
+    models_modules = {config.label: config.models_module for config in apps.get_app_configs()}
     Group.objects.filter(name__in=["Translators (el)", "Reviewers (el)"]).delete()
     groups.create_groups(apps, ["el"])
     assert grants() == made_by_migrations
+    # The project's app configs keep their models modules (post_migrate, after a flush, makes
+    # content types and permissions only for apps with one).
+    assert {c.label: c.models_module for c in apps.get_app_configs()} == models_modules
 
 
 # What a language needs besides its entry in LANGUAGES is checked at start (manage.py check,

@@ -45,11 +45,14 @@ def create_groups(apps, codes: list[str] | None = None) -> None:
     0004_editorial_groups made the first groups, and a language added later gets its groups from
     a migration of its own (docs/ADDING-A-LANGUAGE.md), so they are the other languages' groups.
     Editors get every permission of roles when all languages are made, else the new languages'."""
-    # Permissions are normally made after all migrations; the groups need them now.
+    # Permissions are normally made after all migrations; the groups need them now. A migration's
+    # app configs have no models module, which create_permissions requires: lent one, then given
+    # back what they had (the project's own, when called with django.apps.apps).
     for app_config in apps.get_app_configs():
+        models_module = getattr(app_config, "models_module", None)
         app_config.models_module = True
         create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
+        app_config.models_module = models_module
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     roles = Permission.objects.filter(content_type__app_label="roles")
