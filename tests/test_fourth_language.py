@@ -22,6 +22,7 @@ from modeltranslation.translator import translator
 
 from roles import collation, languages
 from roles.editorial import groups
+from roles.editorial.checks.conventions import conventions
 from roles.models import TextStatus
 from tests.fourth_language import MIGRATION_MODULES, MIGRATION_PACKAGES
 
@@ -222,3 +223,25 @@ def test_a_language_without_a_postgresql_collation_is_an_error(settings):
     else:  # SQLite's collations are made for every language (roles.collation.install)
         assert found == []
     assert collation.check_collations(databases=None) == []
+
+
+def test_the_docs_conventions_file_is_read_as_it_says(settings, tmp_path):
+    """docs/ADDING-A-LANGUAGE.md's locale/sv/conventions.yaml (step 4): its name, quotation
+    marks and alphabetical order are the ones the switcher, the checks and SQLite go by."""
+    blocks = re.findall(r"```yaml\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.S)
+    (example,) = [block for block in blocks if block.startswith("name: svenska")]
+    (tmp_path / NEW).mkdir()
+    (tmp_path / NEW / "conventions.yaml").write_text(example, encoding="utf-8")
+    settings.LANGUAGES = [*settings.LANGUAGES, (NEW, "Swedish")]
+    settings.LOCALE_PATHS = [*settings.LOCALE_PATHS, tmp_path]
+    assert languages.native_name(NEW) == "svenska"
+    assert conventions(NEW).quotes == ("”", "”") and not conventions(NEW).greek
+    words = ["ört", "ängel", "åsna", "zebra", "Øresund", "Ärlig"]
+    assert sorted(words, key=lambda word: collation.sort_key(NEW, word)) == [
+        "zebra",
+        "åsna",
+        "ängel",
+        "Ärlig",
+        "Øresund",  # ø sorts as ö
+        "ört",
+    ]
