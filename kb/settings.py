@@ -300,8 +300,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Languages: the only place the site's languages are listed. The first is the default and the
-# source language of every text; adding a language is an entry here, a migration
-# (makemigrations adds its columns) and its catalogue in locale/.
+# source language of every text. Adding a language is an entry here (and in the settings that
+# name each language: fallbacks, Open Graph locales, search configurations), migrations for its
+# columns and its groups, and its catalogue and conventions in locale/: docs/ADDING-A-LANGUAGE.md
+# has the exact steps, and tests/test_fourth_language.py runs the site with a fourth one.
 LANGUAGES = [
     ("nb", _("Norwegian Bokmål")),
     ("el", _("Greek")),
