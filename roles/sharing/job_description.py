@@ -31,7 +31,7 @@ from roles.versions import pinned
 
 # Part of the key files are kept under: a change to what the files hold or how they are laid out
 # must change it, so no file made by the old code is answered again.
-LAYOUT = 1
+LAYOUT = 2
 
 SITE_NAME = _("Customer service knowledge base")
 # Quotation marks for a language whose conventions.yaml names none (as the editorial checks).
@@ -170,20 +170,29 @@ def escape_markdown(value: str) -> str:
     )
 
 
+def markdown_placeholder(value: str) -> str:
+    """A `[[…]]` placeholder as it is written, so that it can be found and replaced in the file
+    as in the others: its brackets stay (with no link definition in the file, Markdown shows them
+    as they are), what is between them is escaped."""
+    inner = MARKDOWN_INLINE.sub(r"\\\1", value.removeprefix("[[").removesuffix("]]"))
+    return f"[[{inner}]]"
+
+
 def as_markdown(described: Description) -> bytes:
-    """UTF-8 CommonMark: ATX headings, "-" lists, every text escaped; the link an autolink."""
+    """UTF-8 CommonMark: ATX headings, "-" lists, every text escaped (but the placeholders'
+    brackets); the link an autolink."""
     d, h, e = described, described.headings, escape_markdown
     blocks = [
         f"# {e(d.title)}",
         e(d.intro),
         *(e(paragraph) for paragraph in d.summary),
-        f"## {e(h['about_job'])}\n\n{e(d.placeholders[0])}",
+        f"## {e(h['about_job'])}\n\n{markdown_placeholder(d.placeholders[0])}",
         _markdown_list(h["duties"], d.duties),
         _markdown_list(h["qualities"], d.qualities),
         _markdown_list(h["codes"], d.codes),
         f"## {e(h['link'])}\n\n<{d.link}>\n\n{e(d.link_note)}",
         f"## {e(h['fill_in'])}\n\n{e(d.fill_in_note)}\n\n"
-        + "\n".join(f"- {e(p)}" for p in d.placeholders[1:]),
+        + "\n".join(f"- {markdown_placeholder(p)}" for p in d.placeholders[1:]),
     ]
     return ("\n\n".join(block for block in blocks if block) + "\n").encode()
 

@@ -134,9 +134,12 @@ def test_markdown_has_headings_and_lists_and_escapes_the_texts(client, seeded):
     assert html.escape(duty.text_nb, quote=False) in rendered
     link = f"http://testserver/nb/roles/agent/v/{version.number}/"
     assert f'<a href="{link}">{link}</a>' in rendered
-    # The placeholders read as they are written, once Markdown is shown.
-    for placeholder in placeholders(job_posting(client, "nb")):
+    # The placeholders read as they are written, once Markdown is shown; in the file their
+    # brackets are as written too, so that they can be found and replaced there.
+    blanks = placeholders(job_posting(client, "nb"))
+    for placeholder in blanks:
         assert html.escape(placeholder, quote=False) in rendered
+    assert len(PLACEHOLDER.findall(source)) == len(blanks)
 
 
 def test_markdown_escapes_every_significant_character():
