@@ -68,6 +68,7 @@ def role_versions(request, key):
         "versions": versions,
         "current": next((version for version in versions if not version.withdrawn), None),
         "role_url": role.get_absolute_url() if role else "",
+        "feed_url": reverse("roles:role-feed", kwargs={"key": key}),
         # The role's title as it is now, or, for a role no longer published, its kind.
         "role_name": text(role, "title").value if role else versions[0].get_role_key_display(),
         "noindex": True,

@@ -261,6 +261,16 @@ def test_pages_link_to_the_feeds_in_their_language(client, seeded, code):
         parsed(client.get(link))
 
 
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_readers_see_a_link_to_the_feeds(client, seeded, code):
+    """Browsers do not show <link rel="alternate">: the footer links to the site's feed, and a
+    role's list of versions to the role's."""
+    visible = re.compile(r'<a href="([^"]+)" type="application/atom\+xml">')
+    assert visible.findall(client.get(f"/{code}/about/").content.decode()) == [f"/{code}/feed.atom"]
+    versions = client.get(f"/{code}/roles/agent/v/").content.decode()
+    assert visible.findall(versions) == [f"/{code}/roles/agent/feed.atom", f"/{code}/feed.atom"]
+
+
 def test_the_site_feed_reads_the_same_number_of_queries_however_many_versions(
     client, seeded, settings, django_assert_max_num_queries
 ):
