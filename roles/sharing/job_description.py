@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import docx
+from django.conf import settings
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Mm
 
 from kb.pagecache import store
 from roles.languages import conventions_file
@@ -31,7 +33,7 @@ from roles.versions import pinned
 
 # Part of the key files are kept under: a change to what the files hold or how they are laid out
 # must change it, so no file made by the old code is answered again.
-LAYOUT = 2
+LAYOUT = 3
 
 SITE_NAME = _("Customer service knowledge base")
 # Quotation marks for a language whose conventions.yaml names none (as the editorial checks).
@@ -46,7 +48,7 @@ class Description:
 
     language: str
     title: str
-    intro: str  # names the role (quoted), the version and its date
+    intro: str  # names the role (quoted), the version and its date: told with its link
     summary: list[str]  # paragraphs
     duties: list[str]
     qualities: list[str]
@@ -120,9 +122,9 @@ def describe(request, version: RoleVersion, language: str) -> Description:
                 "fill_in": gettext("To fill in before you publish"),
             },
             fill_in_note=gettext(
-                "Only you know these: replace every value in double square brackets, [[ … ]], "
-                "before you publish. Those that say it may be deleted are recommended by search "
-                "engines but not required."
+                "Only you know these: replace each value in double square brackets, [[ … ]], "
+                "before you publish. Where a value says it may be deleted, you may leave out its "
+                "line if you do not need it."
             ),
             published_at=version.published_at,
             number=version.number,
@@ -137,13 +139,12 @@ def as_text(described: Description) -> bytes:
     d, h = described, described.headings
     blocks = [
         f"{d.title}\n{'=' * len(d.title)}",
-        d.intro,
         *d.summary,
         f"{h['about_job']}\n{d.placeholders[0]}",
         _text_list(h["duties"], d.duties),
         _text_list(h["qualities"], d.qualities),
         _text_list(h["codes"], d.codes),
-        f"{h['link']}\n{d.link}\n{d.link_note}",
+        f"{h['link']}\n{d.intro}\n{d.link}\n{d.link_note}",
         f"{h['fill_in']}\n{d.fill_in_note}\n" + "\n".join(f"- {p}" for p in d.placeholders[1:]),
     ]
     return ("\n\n".join(block for block in blocks if block) + "\n").encode()
@@ -158,6 +159,9 @@ def _text_list(heading: str, items: list[str]) -> str:
 # Characters that mean something to Markdown (CommonMark) anywhere in a line; each is written
 # with a backslash, which CommonMark allows before any ASCII punctuation.
 MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>#|~!&])")
+# …but in a placeholder, an underscore inside a word ("FULL_TIME"), which CommonMark never takes
+# for emphasis: HR finds and replaces the placeholder as it is written in the other files.
+PLACEHOLDER_INLINE = re.compile(r"([\\`*\[\]<>#|~!&]|(?<!\w)_|_(?!\w))")
 # …and at a line's start: a list item's marker ("-", "+", "1." or "1)") or a setext underline.
 MARKDOWN_LINE_START = re.compile(r"^([-+=])|^(\d+)([.)])")
 
@@ -174,7 +178,7 @@ def markdown_placeholder(value: str) -> str:
     """A `[[…]]` placeholder as it is written, so that it can be found and replaced in the file
     as in the others: its brackets stay (with no link definition in the file, Markdown shows them
     as they are), what is between them is escaped."""
-    inner = MARKDOWN_INLINE.sub(r"\\\1", value.removeprefix("[[").removesuffix("]]"))
+    inner = PLACEHOLDER_INLINE.sub(r"\\\1", value.removeprefix("[[").removesuffix("]]"))
     return f"[[{inner}]]"
 
 
@@ -184,13 +188,12 @@ def as_markdown(described: Description) -> bytes:
     d, h, e = described, described.headings, escape_markdown
     blocks = [
         f"# {e(d.title)}",
-        e(d.intro),
         *(e(paragraph) for paragraph in d.summary),
         f"## {e(h['about_job'])}\n\n{markdown_placeholder(d.placeholders[0])}",
         _markdown_list(h["duties"], d.duties),
         _markdown_list(h["qualities"], d.qualities),
         _markdown_list(h["codes"], d.codes),
-        f"## {e(h['link'])}\n\n<{d.link}>\n\n{e(d.link_note)}",
+        f"## {e(h['link'])}\n\n{e(d.intro)}\n\n<{d.link}>\n\n{e(d.link_note)}",
         f"## {e(h['fill_in'])}\n\n{e(d.fill_in_note)}\n\n"
         + "\n".join(f"- {markdown_placeholder(p)}" for p in d.placeholders[1:]),
     ]
@@ -224,15 +227,15 @@ def as_docx(described: Description) -> bytes:
     properties = document.core_properties
     properties.title = d.title
     properties.subject = d.intro
-    properties.language = d.language
+    properties.language = language_tag(d.language)
     properties.author = str(SITE_NAME)
     properties.last_modified_by = str(SITE_NAME)
     properties.comments = ""  # python-docx's template says "generated by python-docx"
     properties.revision = d.number
     properties.created = properties.modified = published
 
+    _set_page(document)
     document.add_heading(d.title, level=0)
-    document.add_paragraph(d.intro)
     for paragraph in d.summary:
         document.add_paragraph(paragraph)
     document.add_heading(h["about_job"], level=1)
@@ -243,6 +246,7 @@ def as_docx(described: Description) -> bytes:
             for item in items:
                 document.add_paragraph(item, style="List Bullet")
     document.add_heading(h["link"], level=1)
+    document.add_paragraph(d.intro)
     _add_link(document.add_paragraph(), d.link)
     document.add_paragraph(d.link_note)
     document.add_heading(h["fill_in"], level=1)
@@ -263,12 +267,39 @@ def _drop_thumbnail(document) -> None:
             relations.pop(key)
 
 
+def language_tag(code: str) -> str:
+    """The language with its region, as Word names its spelling checkers ("nb-NO"): from the
+    Open Graph locale the settings give each language, else the code alone."""
+    return settings.OPEN_GRAPH_LOCALES.get(code, code).replace("_", "-")
+
+
 def _set_language(document, language: str) -> None:
-    """The text's language, for spelling and hyphenation: on the Normal style all others follow."""
-    properties = document.styles["Normal"].element.get_or_add_rPr()
-    lang = OxmlElement("w:lang")
-    lang.set(qn("w:val"), language)
-    properties.append(lang)
+    """The text's language, for spelling and hyphenation: the document's default (python-docx's
+    template says en-US) and the Normal style's, which all others follow."""
+    tag = language_tag(language)
+    default = document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}")
+    for properties in (
+        _child(default, "w:rPr"),
+        document.styles["Normal"].element.get_or_add_rPr(),
+    ):
+        _child(properties, "w:lang").set(qn("w:val"), tag)
+
+
+def _child(element, tag: str):
+    """`element`'s first child `tag`, added if it has none."""
+    found = element.find(qn(tag))
+    if found is None:
+        found = OxmlElement(tag)
+        element.append(found)
+    return found
+
+
+def _set_page(document) -> None:
+    """A4 with 25 mm margins, as offices print here (python-docx's template is US Letter)."""
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Mm(25)
+        section.top_margin = section.bottom_margin = Mm(25)
 
 
 def _add_link(paragraph, url: str) -> None:

@@ -89,7 +89,15 @@ def test_the_docx_opens_and_holds_everything_the_job_posting_does(client, seeded
     assert set(PLACEHOLDER.findall(body)) == placeholders(posting)
     assert len(placeholders(posting)) > 10
     properties = document.core_properties
-    assert (properties.title, properties.language) == (posting["title"], lang)
+    tag = settings.OPEN_GRAPH_LOCALES[lang].replace("_", "-")  # "nb-NO", as Word names them
+    assert (properties.title, properties.language) == (posting["title"], tag)
+    # Word's spelling checker follows the document's default language and the Normal style's.
+    languages = document.styles.element.xpath(".//w:docDefaults//w:lang/@w:val")
+    languages += document.styles["Normal"].element.xpath("./w:rPr/w:lang/@w:val")
+    assert languages == [tag, tag]
+    # A4, as offices print here (python-docx's template is US Letter).
+    for section in document.sections:
+        assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     published = RoleVersion.objects.of("agent").get(number=1).published_at
     assert properties.created == properties.modified == published.replace(microsecond=0)
 
@@ -140,6 +148,7 @@ def test_markdown_has_headings_and_lists_and_escapes_the_texts(client, seeded):
     for placeholder in blanks:
         assert html.escape(placeholder, quote=False) in rendered
     assert len(PLACEHOLDER.findall(source)) == len(blanks)
+    assert set(PLACEHOLDER.findall(source)) == blanks  # as written: "FULL_TIME", not "FULL\\_TIME"
 
 
 def test_markdown_escapes_every_significant_character():
