@@ -123,6 +123,21 @@ def test_practice_mode_opens_one_step_at_a_time_by_keyboard(page, seeded):
     assert page.errors == []
 
 
+def test_practice_mode_prints_every_step_without_javascript(browser, live_server, seeded):
+    """site.js opens the steps before printing; with scripts off, the print stylesheet shows
+    what each closed step holds."""
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/nb/scenarios/faulty-device/")
+    hidden = page.locator(".practice-step > :not(summary)")
+    count = hidden.count()
+    assert count >= 4  # the steps and what to avoid
+    assert not any(hidden.nth(i).is_visible() for i in range(count))
+    page.emulate_media(media="print")
+    assert all(hidden.nth(i).is_visible() for i in range(count))
+    context.close()
+
+
 @pytest.mark.parametrize("code", ["nb", "el"])
 def test_the_pack_and_practice_mode_fit_a_phone_and_pass_axe(page, seeded, code):
     page.set_viewport_size({"width": 390, "height": 800})
