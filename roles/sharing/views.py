@@ -3,7 +3,7 @@ link-preview image and a version's job description as a file."""
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseGone, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import mark_safe
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 
 from kb.http.json import JsonError, cors, error
 from kb.http.views import error_page
-from roles.addresses import reverse_permalink
+from roles.addresses import reverse_permalink, with_query
 from roles.languages import UnknownLanguage, choose_language
 from roles.models import Role, RoleVersion
 from roles.sharing import embeds, job_description, og_image
@@ -208,6 +208,10 @@ def role_version_job_description(request, key, number, extension):
     version answers 410 with the page that says so."""
     fmt = job_description.FORMATS[extension]  # each format has its own address (roles/urls.py)
     version = version_or_404(key, number)
+    kwargs = {"key": key, "number": number, "extension": extension}
+    canonical = reverse("roles:role-version-job-description", kwargs=kwargs)
+    if request.path != canonical:  # /v/01/: one address per file, as per version page
+        return redirect(with_query(canonical, request.GET.urlencode()), permanent=True)
     if version.withdrawn:
         context = {
             "version": version,

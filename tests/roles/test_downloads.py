@@ -287,3 +287,10 @@ def test_a_role_with_no_published_version_has_nothing_to_download(editor_client,
     block = block[: block.index("</section>")]
     assert "job-description." not in block
     assert "<p>" in block
+
+
+def test_a_file_has_one_address(client, seeded):
+    """/v/01/ answers 301 to /v/1/, as the version's page does."""
+    response = client.get("/nb/roles/agent/v/01/job-description.md?utm_source=x")
+    assert response.status_code == 301
+    assert response["Location"] == "/nb/roles/agent/v/1/job-description.md?utm_source=x"
