@@ -130,7 +130,10 @@ def summary(entry: Entry, before: RoleVersion | None, store: dict[str, str]) -> 
     if entry.withdrawal:
         date = formats.date_format(timezone.localtime(entry.at), "DATE_FORMAT")
         context["withdrawn_on"] = date
-    elif before is not None:
+    elif before is None:  # the first version: what the role is, for a reader meeting it here
+        shown = pinned.Pinned(store, {"summary": version.content.get("summary", {})})
+        context["role_summary"] = shown.summary
+    else:
         changes = pinned.changes(before.content, version.content, store)
         context["changes"] = changes
         context["elsewhere"] = not changes and before.fingerprint != version.fingerprint

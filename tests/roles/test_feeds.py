@@ -1,6 +1,7 @@
 """The Atom feeds of published versions: the site's and each role's, per language. Read back with
 a real feed parser (feedparser) and checked against RFC 4287's rules on the XML itself."""
 
+import html
 import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
@@ -118,6 +119,9 @@ def test_the_site_feed_lists_each_published_version_in_its_language(client, seed
         version = RoleVersion.objects.get(role_key=key, number=1)
         assert entry.updated_parsed[:6] == version.published_at.astimezone(UTC).timetuple()[:6]
         assert first in entry.summary
+        # …and what the role is, for a reader who meets it in the feed.
+        summary = getattr(Role.objects.get(key=key), f"summary_{code}")
+        assert html.escape(summary.split("\n")[0], quote=False) in entry.summary
         # The title is the role's as the version holds it, in the feed's language.
         assert entry.title.startswith(getattr(Role.objects.get(key=key), f"title_{code}"))
 
