@@ -80,3 +80,11 @@ window.addEventListener("afterprint", () => {
     delete details.dataset.openedForPrint;
   }
 });
+
+// A "Print" button (the training pack's): without JavaScript the page says how to print instead.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const button of document.querySelectorAll("button[data-print]")) {
+    button.hidden = false;
+    button.addEventListener("click", () => print());
+  }
+});

@@ -123,6 +123,23 @@ def test_practice_mode_opens_one_step_at_a_time_by_keyboard(page, seeded):
     assert page.errors == []
 
 
+def test_the_pack_has_a_print_button_where_javascript_runs(browser, live_server, seeded):
+    """A phone has no Ctrl+P: site.js shows a button that opens the print dialogue. Without a
+    script it stays hidden and the page's words say how to print."""
+    for scripts in (True, False):
+        context = browser.new_context(base_url=live_server.url, java_script_enabled=scripts)
+        page = context.new_page()
+        if scripts:
+            page.add_init_script("window.print = () => { window.printed = true; };")
+        page.goto("/el/roles/agent/training/")
+        button = page.locator("button[data-print]")
+        assert button.is_visible() is scripts
+        if scripts:
+            button.click()
+            assert page.evaluate("window.printed === true")
+        context.close()
+
+
 def test_practice_mode_prints_every_step_without_javascript(browser, live_server, seeded):
     """site.js opens the steps before printing; with scripts off, the print stylesheet shows
     what each closed step holds."""
