@@ -131,30 +131,68 @@ def describe(request, version: RoleVersion, language: str) -> Description:
         )
 
 
-# Plain text ------------------------------------------------------------------------------------
+# Plain text and Markdown ----------------------------------------------------------------------
 
 
-def as_text(described: Description) -> bytes:
-    """UTF-8 plain text, LF line ends: headings on a line of their own, items after "- "."""
-    d, h = described, described.headings
+@dataclass(frozen=True)
+class Writing:
+    """How a text format writes what both text formats hold, in the same order."""
+
+    title: Callable[[str], str]
+    heading: Callable[[str], str]
+    text: Callable[[str], str]  # a paragraph's or a list item's
+    placeholder: Callable[[str], str]
+    link: Callable[[str], str]
+    gap: str  # between a heading and what follows it, and between paragraphs under it
+
+
+def _written(d: Description, w: Writing) -> bytes:
+    """UTF-8, LF line ends: the title, the summary, then each section under its heading."""
+    h, gap = d.headings, w.gap
+
+    def lines(items: list[str], item: Callable[[str], str]) -> str:
+        return "\n".join(f"- {item(value)}" for value in items)
+
+    def listing(heading: str, items: list[str]) -> str:
+        return f"{w.heading(heading)}{gap}{lines(items, w.text)}" if items else ""
+
     blocks = [
-        f"{d.title}\n{'=' * len(d.title)}",
-        *d.summary,
-        f"{h['about_job']}\n{d.placeholders[0]}",
-        _text_list(h["duties"], d.duties),
-        _text_list(h["qualities"], d.qualities),
-        _text_list(h["codes"], d.codes),
-        f"{h['link']}\n{d.intro}\n{d.link}\n{d.link_note}",
-        f"{h['fill_in']}\n{d.fill_in_note}\n" + "\n".join(f"- {p}" for p in d.placeholders[1:]),
+        w.title(d.title),
+        *(w.text(paragraph) for paragraph in d.summary),
+        f"{w.heading(h['about_job'])}{gap}{w.placeholder(d.placeholders[0])}",
+        listing(h["duties"], d.duties),
+        listing(h["qualities"], d.qualities),
+        listing(h["codes"], d.codes),
+        gap.join([w.heading(h["link"]), w.text(d.intro), w.link(d.link), w.text(d.link_note)]),
+        gap.join(
+            [
+                w.heading(h["fill_in"]),
+                w.text(d.fill_in_note),
+                lines(d.placeholders[1:], w.placeholder),
+            ]
+        ),
     ]
     return ("\n\n".join(block for block in blocks if block) + "\n").encode()
 
 
-def _text_list(heading: str, items: list[str]) -> str:
-    return f"{heading}\n" + "\n".join(f"- {item}" for item in items) if items else ""
+def _same(value: str) -> str:
+    return value
 
 
-# Markdown --------------------------------------------------------------------------------------
+# Plain text: headings on a line of their own (the title underlined), items after "- ".
+PLAIN = Writing(
+    title=lambda title: f"{title}\n{'=' * len(title)}",
+    heading=_same,
+    text=_same,
+    placeholder=_same,
+    link=_same,
+    gap="\n",
+)
+
+
+def as_text(described: Description) -> bytes:
+    return _written(described, PLAIN)
+
 
 # Characters that mean something to Markdown (CommonMark) anywhere in a line; each is written
 # with a backslash, which CommonMark allows before any ASCII punctuation.
@@ -182,30 +220,20 @@ def markdown_placeholder(value: str) -> str:
     return f"[[{inner}]]"
 
 
+# CommonMark: ATX headings, "-" lists, every text escaped (but the placeholders' brackets), the
+# link an autolink.
+MARKDOWN = Writing(
+    title=lambda title: f"# {escape_markdown(title)}",
+    heading=lambda heading: f"## {escape_markdown(heading)}",
+    text=escape_markdown,
+    placeholder=markdown_placeholder,
+    link=lambda url: f"<{url}>",
+    gap="\n\n",
+)
+
+
 def as_markdown(described: Description) -> bytes:
-    """UTF-8 CommonMark: ATX headings, "-" lists, every text escaped (but the placeholders'
-    brackets); the link an autolink."""
-    d, h, e = described, described.headings, escape_markdown
-    blocks = [
-        f"# {e(d.title)}",
-        *(e(paragraph) for paragraph in d.summary),
-        f"## {e(h['about_job'])}\n\n{markdown_placeholder(d.placeholders[0])}",
-        _markdown_list(h["duties"], d.duties),
-        _markdown_list(h["qualities"], d.qualities),
-        _markdown_list(h["codes"], d.codes),
-        f"## {e(h['link'])}\n\n{e(d.intro)}\n\n<{d.link}>\n\n{e(d.link_note)}",
-        f"## {e(h['fill_in'])}\n\n{e(d.fill_in_note)}\n\n"
-        + "\n".join(f"- {markdown_placeholder(p)}" for p in d.placeholders[1:]),
-    ]
-    return ("\n\n".join(block for block in blocks if block) + "\n").encode()
-
-
-def _markdown_list(heading: str, items: list[str]) -> str:
-    if not items:
-        return ""
-    return f"## {escape_markdown(heading)}\n\n" + "\n".join(
-        f"- {escape_markdown(item)}" for item in items
-    )
+    return _written(described, MARKDOWN)
 
 
 # DOCX ------------------------------------------------------------------------------------------
