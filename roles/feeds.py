@@ -21,12 +21,11 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_safe
 
 from kb.pagecache.store import release, shared, tracking
-from roles.models import Role, RoleVersion, VersionText
+from roles.models import Role, RoleVersion
 from roles.models.content import RoleKey
+from roles.sharing.metadata import SITE_NAME
 from roles.texts import text
 from roles.versions import pinned
-from roles.versions.publishing import is_text
-from roles.versions.publishing import shown_in as _shown_in
 
 # The newest publications and withdrawals a feed lists: readers poll it, so older ones are read
 # already; the role's page of versions lists them all.
@@ -96,27 +95,6 @@ def predecessors(entries: list[Entry]) -> dict[tuple[str, int], RoleVersion]:
     return known
 
 
-def shown_digests(content, language: str) -> set[str]:
-    """The digests of the texts a page in `language` shows of a version (its fallbacks
-    included): only those are loaded, not the other languages'."""
-    if is_text(content):
-        shown = _shown_in(content, language)
-        return {shown} if shown else set()
-    if isinstance(content, dict):
-        return set().union(*(shown_digests(item, language) for item in content.values()))
-    if isinstance(content, list):
-        return set().union(*(shown_digests(item, language) for item in content))
-    return set()
-
-
-def texts_shown(versions, language: str) -> dict[str, str]:
-    """The texts of `versions` shown in `language`, by digest: one query."""
-    wanted = set().union(*(shown_digests(version.content, language) for version in versions))
-    if not wanted:
-        return {}
-    return dict(VersionText.objects.filter(digest__in=wanted).values_list("digest", "text"))
-
-
 def version_title(version: RoleVersion, store: dict[str, str]) -> str:
     """The role's title as the version holds it, in the active language or its fallback."""
     return pinned.Pinned(store, {"title": version.content.get("title", {})}).title
@@ -168,7 +146,7 @@ def write(entries: list[Entry]) -> None:
     if not entries:
         return
     versions = predecessors(entries)
-    store = texts_shown(versions.values(), get_language())
+    store = pinned.load(versions.values(), get_language())  # only the texts shown
     for entry in entries:
         version = entry.version
         entry.role_name = version_title(version, store)
@@ -228,7 +206,7 @@ class VersionsFeed(Feed):
         return subject.feed_url
 
     def author_name(self) -> str:
-        return gettext("Customer service knowledge base")
+        return str(SITE_NAME)
 
     def feed_extra_kwargs(self, subject: Subject) -> dict:
         return {"empty_updated": subject.empty_updated}
@@ -262,7 +240,7 @@ class VersionsFeed(Feed):
 class SiteFeed(VersionsFeed):
     def get_object(self, request) -> Subject:
         return Subject(
-            title=gettext("Customer service knowledge base"),
+            title=str(SITE_NAME),
             page_url=reverse("roles:home"),
             feed_url=request.build_absolute_uri(reverse("roles:site-feed")),
             entries=fill(events(RoleVersion.objects.all()), request),

@@ -18,6 +18,7 @@ from django.utils.translation import get_language_from_path, gettext, override
 from kb.http.json import JsonError
 from roles.addresses import page_url
 from roles.models import Role, RoleVersion
+from roles.sharing.metadata import SITE_NAME
 from roles.texts import text
 from roles.versions import pinned
 
@@ -171,7 +172,7 @@ def oembed(
             "version": "1.0",
             "type": "rich",
             "title": embed.title,
-            "provider_name": gettext("Customer service knowledge base"),
+            "provider_name": str(SITE_NAME),
             "provider_url": request.build_absolute_uri(reverse("roles:home")),
             "html": embed_html(request, embed, language, width, height),
             "width": width,

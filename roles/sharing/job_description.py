@@ -27,7 +27,7 @@ from kb.pagecache import store
 from roles.languages import conventions_file
 from roles.models import RoleVersion
 from roles.occupation_codes import role_codes
-from roles.sharing.metadata import placeholders
+from roles.sharing.metadata import SITE_NAME, placeholders
 from roles.texts import text
 from roles.versions import pinned
 
@@ -35,7 +35,6 @@ from roles.versions import pinned
 # must change it, so no file made by the old code is answered again.
 LAYOUT = 3
 
-SITE_NAME = _("Customer service knowledge base")
 # Quotation marks for a language whose conventions.yaml names none (as the editorial checks).
 DEFAULT_QUOTES = ("“", "”")
 # Characters XML 1.0 (so DOCX) cannot hold, and no text file needs: controls but tab and line end.

@@ -2,10 +2,15 @@
 
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language, gettext, override
+from django.utils.translation import gettext_lazy as _
 
 from roles.models import Role
 from roles.occupation_codes import role_codes
 from roles.texts import text
+
+# The site's name as other software shows it (feeds, oEmbed, link-preview images, documents): the
+# same words as the pages' own (base.html's site_name).
+SITE_NAME = _("Customer service knowledge base")
 
 
 def occupation(role: Role, request) -> dict:

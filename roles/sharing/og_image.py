@@ -9,12 +9,12 @@ from pathlib import Path
 
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
-from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageDraw, ImageFont
 
 from kb.pagecache import store
 from roles.languages import language_name, native_name
 from roles.models import Role
+from roles.sharing.metadata import SITE_NAME
 from roles.texts import text
 
 WIDTH, HEIGHT = 1200, 630  # what Facebook, LinkedIn and X show large (1.91:1)
@@ -37,7 +37,6 @@ FOOTER_TOP = 540
 TITLE_SIZES = (68, 60, 52)  # the largest that holds the whole title on two lines
 TITLE_LINES = 2
 SUMMARY_SIZE, SUMMARY_LEADING, SUMMARY_LINES = 34, 48, 5
-SITE_NAME = _("Customer service knowledge base")
 # Far more than a card holds: longer texts are cut before they are measured.
 MAX_CHARS = 2000
 ELLIPSIS = "…"

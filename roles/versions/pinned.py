@@ -24,20 +24,25 @@ from roles.versions.publishing import (
 )
 
 
-def digests(content) -> set[str]:
-    """Every text digest in a version's content."""
+def digests(content, language: str | None = None) -> set[str]:
+    """Every text digest in a version's content; in `language`, only those a page in it shows
+    (its own texts, else its fallbacks')."""
     if is_text(content):
-        return set(content.values())
+        if language is None:
+            return set(content.values())
+        shown = shown_in(content, language)
+        return {shown} if shown else set()
     if isinstance(content, dict):
-        return set().union(*(digests(item) for item in content.values()))
+        return set().union(*(digests(item, language) for item in content.values()))
     if isinstance(content, list):
-        return set().union(*(digests(item) for item in content))
+        return set().union(*(digests(item, language) for item in content))
     return set()
 
 
-def load(versions: Iterable[RoleVersion]) -> dict[str, str]:
-    """The texts of `versions`, by digest, in one query."""
-    wanted = set().union(*(digests(version.content) for version in versions))
+def load(versions: Iterable[RoleVersion], language: str | None = None) -> dict[str, str]:
+    """The texts of `versions` (in `language`, only those shown in it), by digest, in one
+    query."""
+    wanted = set().union(*(digests(version.content, language) for version in versions))
     if not wanted:
         return {}
     return dict(VersionText.objects.filter(digest__in=wanted).values_list("digest", "text"))
